@@ -1,0 +1,58 @@
+// The one place where backend outcomes become the HTTP answer to a remote write
+// (design.md §4, protocols.md §2.4). Prometheus retries 5xx forever and drops 4xx, so 4xx is
+// used only when a retry can never succeed.
+
+import type { BackendResult } from '../write/fan-out.js';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export function writeAnswer(results: readonly BackendResult[]): HttpAnswer {
+  const retryable: string[] = [];
+  const permanent: string[] = [];
+  let retryAfterMs = 0;
+
+  for (const { backend, result } of results) {
+    switch (result.kind) {
+      case 'written':
+        // Stored, except the samples the backend can never hold: reported, not hidden.
+        for (const r of result.outcome.rejected) {
+          permanent.push(`${backend}: ${r.count} sample(s) rejected (${r.reason}), e.g. ${r.example}`);
+        }
+        break;
+      case 'shed':
+        // Backpressure: 503 + Retry-After (429 would make a default Prometheus drop the batch).
+        retryable.push(`${backend}: overloaded, in-flight budget full`);
+        retryAfterMs = Math.max(retryAfterMs, result.retryAfterMs);
+        break;
+      case 'failed':
+        if (result.error.class === 'retryable') {
+          // Backend down or slow: nothing is lost, the sender retries from its WAL.
+          retryable.push(`${backend}: ${result.error.message} (${result.error.code})`);
+          retryAfterMs = Math.max(retryAfterMs, result.error.retryAfterMs ?? 1000);
+        } else {
+          permanent.push(`${backend}: ${result.error.message} (${result.error.code})`);
+        }
+        break;
+    }
+  }
+
+  if (retryable.length > 0) {
+    // Even when another backend refused some data for good, a retry can still deliver the rest;
+    // the permanent part is listed too so the operator sees it.
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return {
+      status: 503,
+      body: `retry later: ${[...retryable, ...permanent].join('; ')}\n`,
+      headers: { 'Retry-After': String(seconds) },
+    };
+  }
+  if (permanent.length > 0) {
+    // The rest of the request is stored; the spec asks for 400 when part of it can never be.
+    return { status: 400, body: `some samples were not stored: ${permanent.join('; ')}\n`, headers: {} };
+  }
+  return { status: 204, body: '', headers: {} };
+}

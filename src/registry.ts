@@ -1,0 +1,14 @@
+// Every adapter kind, keyed by its `type`. Adding a backend is one folder and one line here.
+
+import type { AdapterKind } from './adapter.js';
+import { postgresAdapterKind } from '../adapters/postgres/index.js';
+
+const kinds: readonly AdapterKind[] = [postgresAdapterKind as unknown as AdapterKind];
+
+export function findAdapterKind(type: string): AdapterKind | undefined {
+  return kinds.find((k) => k.type === type);
+}
+
+export function adapterTypes(): string[] {
+  return kinds.map((k) => k.type);
+}
