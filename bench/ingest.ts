@@ -24,6 +24,7 @@ export interface IngestBenchOptions {
 
 interface ProcStats {
   cpuSeconds: number;
+  rssBytes: number;
   peakRssBytes: number;
 }
 
@@ -32,8 +33,8 @@ function procStats(pid: number): ProcStats {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-  return { cpuSeconds: ticks / 100, peakRssBytes: Number(hwm?.[1] ?? 0) * 1024 };
+  const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { cpuSeconds: ticks / 100, rssBytes: kB('VmRSS'), peakRssBytes: kB('VmHWM') };
 }
 
 function send(agent: Agent, port: number, body: Buffer): Promise<number> {
@@ -117,6 +118,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     let t = performance.now();
     await sendAll(agent, port, first, connections);
     const firstRate = seriesCount / ((performance.now() - t) / 1000);
+    const afterFirst = procStats(pid);
 
     const rates: number[] = [];
     const cpu: number[] = [];
@@ -131,14 +133,17 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       rates.push(samples / seconds);
       cpu.push((procStats(pid).cpuSeconds - before.cpuSeconds) / seconds);
     }
-    const peak = procStats(pid).peakRssBytes;
+    const end = procStats(pid);
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
     reports.push({
       name: `ingest HTTP → PostgreSQL 15, ${seriesCount} series, steady state (${connections} connections)`,
       unit: 'samples/s',
       median: median(rates),
       runs: rates,
       extra: {
-        'gateway peak RSS MB': Math.round(peak / 1024 / 1024),
+        'gateway peak RSS MB': mb(end.peakRssBytes),
+        'RSS MB after the first scrape': mb(afterFirst.rssBytes),
+        'RSS MB at the end': mb(end.rssBytes),
         'gateway CPU (cores, median)': Number(median(cpu).toFixed(2)),
         'wire bytes/sample': Number((workload.wireBytes / workload.samples).toFixed(1)),
       },

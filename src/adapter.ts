@@ -9,6 +9,8 @@ export * from './model.js';
 export * from './errors.js';
 export * from './config/options.js';
 export type { Logger } from './log.js';
+/** Prometheus matcher semantics, for adapters that filter series before fetching samples. */
+export { compileMatchers, matchesEmpty } from './read/matchers.js';
 
 /** A sample (or series) the backend can never store, reported while the rest is written. */
 export interface Rejection {

@@ -4,6 +4,7 @@
 
 import {
   PermanentError,
+  compileMatchers,
   makeSeriesRef,
   sortLabels,
   type Label,
@@ -28,7 +29,7 @@ const SERIES_PER_GROUP = 1_000;
 
 interface Found {
   readonly id: string;
-  readonly labelsJson: string;
+  readonly labels: Label[];
 }
 
 async function findSeries(
@@ -54,16 +55,27 @@ async function findSeries(
       `query selects more than ${ctx.maxSeries} series (max_series_per_query)`,
     );
   }
+  // Matchers SQL could not express exactly (most regexes) are applied here, on the label sets,
+  // so no samples are fetched for series the core would throw away.
+  const matches = compileMatchers(query.matchers);
   return rows
-    .map((row) => ({ id: cellString(row, 0), labelsJson: cellString(row, 1) }))
+    .map((row) => ({ id: cellString(row, 0), labels: parseLabels(cellString(row, 1)) }))
+    .filter((f) => matches(f.labels))
     .sort((a, b) => Number(a.id) - Number(b.id));
 }
 
+function parseLabels(json: string): Label[] {
+  const object = JSON.parse(json) as Record<string, string>;
+  return sortLabels(Object.entries(object).map(([name, value]) => ({ name, value })));
+}
+
 function toSeries(found: Found, timestamps: Float64Array, values: Float64Array, n: number): SeriesSamples {
-  const object = JSON.parse(found.labelsJson) as Record<string, string>;
-  const labels: Label[] = sortLabels(Object.entries(object).map(([name, value]) => ({ name, value })));
   // Copy to exact length so the page buffers can be reused or freed.
-  return { series: makeSeriesRef(labels), timestamps: timestamps.slice(0, n), values: values.slice(0, n) };
+  return {
+    series: makeSeriesRef(found.labels),
+    timestamps: timestamps.slice(0, n),
+    values: values.slice(0, n),
+  };
 }
 
 /** Growable pair of arrays for the series being assembled. */

@@ -19,11 +19,16 @@ export type ParsedOptions<S extends OptionsSchema> = {
   -readonly [K in keyof S]: S[K] extends Option<infer T> ? T : never;
 };
 
+/** Hides the password of a URL (scheme://user:password@host) so it never reaches a log. */
+export function redactUrlPassword(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/gi, '$1:***@');
+}
+
 function describe(raw: unknown): string {
   if (raw === null) return 'null';
   if (Array.isArray(raw)) return 'a list';
   if (typeof raw === 'object') return 'a mapping';
-  if (typeof raw === 'string') return JSON.stringify(raw);
+  if (typeof raw === 'string') return JSON.stringify(redactUrlPassword(raw));
   return `${typeof raw} ${String(raw)}`;
 }
 

@@ -23,25 +23,37 @@ export async function executeQuery(
   const matches = compileMatchers(query.matchers);
   const found = new Map<string, { series: SeriesRef; parts: SeriesSamples[] }>();
   let samples = 0;
+  // One failed backend fails the query (partial answers would be silently wrong): stop the others.
+  const stopOthers = new AbortController();
+  const readSignal = AbortSignal.any([signal, stopOthers.signal]);
 
   await Promise.all(
     backends.map(async (backend) => {
-      for await (const s of backend.read(query, signal)) {
-        if (!matches(s.series.labels)) continue;
-        samples += s.timestamps.length;
-        if (samples > sampleLimit) {
-          throw new RequestError(
-            400,
-            'read_sample_limit',
-            `query selects more than ${sampleLimit} samples (web.read_sample_limit)`,
-          );
-        }
-        const entry = found.get(s.series.key);
-        if (entry) entry.parts.push(s);
-        else found.set(s.series.key, { series: makeSeriesRef(s.series.labels), parts: [s] });
+      try {
+        await collect(backend);
+      } catch (err) {
+        stopOthers.abort(err);
+        throw err;
       }
     }),
   );
+
+  async function collect(backend: Backend): Promise<void> {
+    for await (const s of backend.read(query, readSignal)) {
+      if (!matches(s.series.labels)) continue;
+      samples += s.timestamps.length;
+      if (samples > sampleLimit) {
+        throw new RequestError(
+          400,
+          'read_sample_limit',
+          `query selects more than ${sampleLimit} samples (web.read_sample_limit)`,
+        );
+      }
+      const entry = found.get(s.series.key);
+      if (entry) entry.parts.push(s);
+      else found.set(s.series.key, { series: makeSeriesRef(s.series.labels), parts: [s] });
+    }
+  }
 
   const result: SeriesSamples[] = [];
   for (const { series, parts } of found.values()) {

@@ -67,6 +67,14 @@ test('validation messages name the bad key, what was expected and what was found
   }
 });
 
+test('a URL password never appears in a configuration error', () => {
+  assert.throws(
+    () => parseConfig({ backends: [{ name: 'pg', type: 'postgres', url: 'mysql://app:s3cret@db/x' }] }),
+    (err: unknown) =>
+      err instanceof ConfigError && err.message.includes('app:***@db') && !err.message.includes('s3cret'),
+  );
+});
+
 test('durations parse like Prometheus durations', () => {
   assert.equal(parseDuration('30s'), 30_000);
   assert.equal(parseDuration('1m30s'), 90_000);

@@ -1,5 +1,7 @@
-// The whole gateway against a real PostgreSQL 15: remote write → store → remote read over HTTP,
-// bit for bit; a stopped server turns into 503 (never a 2xx), and nothing is lost once it is back.
+// The whole gateway with two real backends, a PostgreSQL 15 server and embedded PGlite, both
+// written and both read: remote write → store → remote read over HTTP, bit for bit, each series
+// once although both backends hold it; a stopped server turns into 503 (never a 2xx), and
+// nothing is lost once it is back.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
