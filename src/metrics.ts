@@ -138,6 +138,11 @@ export function createMetrics(
       help: 'Series held in the remote-write decoder cache.',
       registers,
     }),
+    seriesCacheMisses: new Counter({
+      name: 'promgate_decoder_series_cache_misses_total',
+      help: 'Label sets decoded from scratch; steady growth with a stable set of series means write.series_cache_size is too small.',
+      registers,
+    }),
   };
 }
 

@@ -41,6 +41,8 @@ export interface WriteV1Decoder {
   decode(body: Buffer): DecodedWrite;
   /** Distinct series currently cached. */
   cachedSeries(): number;
+  /** Label sets decoded from scratch so far (cache misses); a steady rise means the cache is too small. */
+  seriesBuilt(): number;
 }
 
 // ---- wire reading ------------------------------------------------------------------------
@@ -330,6 +332,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
   let curGen = 1;
   const byKey = new Map<string, CacheEntry>();
   let last: CacheEntry | null = null;
+  let built = 0;
   // Label names repeat across nearly every series; keep one string each (memory, not speed).
   const names = new Map<string, string>();
 
@@ -451,6 +454,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
     const hash = hashBytes(hashSeed, src, s, e);
     const found = find(hash, src, s, e);
     if (found !== null) return use(found);
+    built++;
     const labels = buildLabels(src, s, e);
     const ref = makeSeriesRef(labels);
     const owner = byKey.get(ref.key);
@@ -814,5 +818,6 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
   return {
     decode,
     cachedSeries: () => byKey.size,
+    seriesBuilt: () => built,
   };
 }

@@ -62,9 +62,9 @@ export const webOptions = {
 
 export const writeOptions = {
   series_cache_size: integerOption({
-    doc: 'Series whose decoded label sets are cached between requests (about 1-2 KB each).',
-    default: 100_000,
-    min: 0,
+    doc: 'Series whose decoded label sets are cached between requests (about 2 KB each); keep it at least twice the series sent per scrape interval.',
+    default: 200_000,
+    min: 1,
     unit: 'series',
   }),
   max_labels_per_series: integerOption({

@@ -26,8 +26,10 @@ export function createWriteHandler(deps: WriteHandlerDeps) {
     checkSnappyEncoding(req.headers['content-encoding']);
     const body = await readBody(req, web.max_body_size);
     const raw = snappyDecompress(body, web.max_decoded_size);
+    const builtBefore = decoder.seriesBuilt();
     const batch = decoder.decode(raw);
     metrics.seriesCacheEntries.set(decoder.cachedSeries());
+    metrics.seriesCacheMisses.inc(decoder.seriesBuilt() - builtBefore);
     metrics.receivedSamples.inc({ protocol }, batch.sampleCount);
     if (batch.metadata.length > 0) metrics.receivedMetadata.inc({ protocol }, batch.metadata.length);
     if (batch.histogramCount > 0) metrics.receivedHistograms.inc({ protocol }, batch.histogramCount);

@@ -199,3 +199,18 @@ test('GET on the write path is 405; health endpoints answer', async () => {
   const metrics = await (await fetch(`${gw.url}/metrics`)).text();
   assert.match(metrics, /promgate_samples_written_total\{backend="pg"\} \d+/);
 });
+
+test('the decoder cache: a label set is decoded once, later requests hit the cache', async () => {
+  const misses = () => metricValue(gw, 'promgate_decoder_series_cache_misses_total');
+  const body = (t: number) =>
+    snappyCompress(
+      encodeWriteRequest([
+        { labels: [{ name: '__name__', value: 'cache_probe' }], samples: [{ timestampMs: t, value: 1 }] },
+      ]),
+    );
+  const before = await misses();
+  assert.equal((await post(`${gw.url}/api/v1/write`, body(1000))).status, 204);
+  assert.equal(await misses(), before + 1);
+  assert.equal((await post(`${gw.url}/api/v1/write`, body(2000))).status, 204);
+  assert.equal(await misses(), before + 1, 'the second request reuses the cached series');
+});
