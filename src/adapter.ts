@@ -8,6 +8,7 @@ import type { ReadQuery, SeriesSamples, WriteBatch } from './model.js';
 export * from './model.js';
 export * from './errors.js';
 export * from './config/options.js';
+export { networkErrorCode } from './network-errors.js';
 export type { Logger } from './log.js';
 /** Prometheus matcher semantics, for adapters that filter series before fetching samples. */
 export { compileMatchers, matchesEmpty } from './read/matchers.js';

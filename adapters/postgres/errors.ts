@@ -5,20 +5,7 @@
 // Everything an operator or time can fix (auth, privileges, missing table, read-only
 // failover, disk full) stays retryable, so Prometheus keeps the data in its WAL meanwhile.
 
-import { PermanentError, RetryableError } from '../../src/adapter.js';
-
-/** Node socket errors that mean "the server is not reachable right now". */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+import { PermanentError, RetryableError, networkErrorCode } from '../../src/adapter.js';
 
 function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -39,8 +26,7 @@ export function classifyPgError(err: unknown, what: string): RetryableError | Pe
   const state = sqlState(err);
   if (state !== undefined) return classifySqlState(state, message, err);
 
-  const nodeCode = (err as { code?: unknown } | null)?.code;
-  if (typeof nodeCode === 'string' && NETWORK_CODES.has(nodeCode)) {
+  if (networkErrorCode(err) !== undefined) {
     return new RetryableError('PG_UNAVAILABLE', message, { cause: err });
   }
   const text = err instanceof Error ? err.message : String(err);
