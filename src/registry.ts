@@ -2,8 +2,12 @@
 
 import type { AdapterKind } from './adapter.js';
 import { postgresAdapterKind } from '../adapters/postgres/index.js';
+import { opentsdbAdapterKind } from '../adapters/opentsdb/index.js';
 
-const kinds: readonly AdapterKind[] = [postgresAdapterKind as unknown as AdapterKind];
+const kinds: readonly AdapterKind[] = [
+  postgresAdapterKind as unknown as AdapterKind,
+  opentsdbAdapterKind as unknown as AdapterKind,
+];
 
 export function findAdapterKind(type: string): AdapterKind | undefined {
   return kinds.find((k) => k.type === type);
