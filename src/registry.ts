@@ -3,10 +3,12 @@
 import type { AdapterKind } from './adapter.js';
 import { postgresAdapterKind } from '../adapters/postgres/index.js';
 import { opentsdbAdapterKind } from '../adapters/opentsdb/index.js';
+import { influxAdapterKind } from '../adapters/influxdb/index.js';
 
 const kinds: readonly AdapterKind[] = [
   postgresAdapterKind as unknown as AdapterKind,
   opentsdbAdapterKind as unknown as AdapterKind,
+  influxAdapterKind as unknown as AdapterKind,
 ];
 
 export function findAdapterKind(type: string): AdapterKind | undefined {
