@@ -2,6 +2,7 @@
 // noisy shared machine. Prints one line per measurement; bench/README.md records the results.
 
 import { runDecodeBench } from './decode.js';
+import { runInfluxBench } from './influx.js';
 import { runIngestBench } from './ingest.js';
 import type { BenchReport } from './report.js';
 
@@ -17,6 +18,7 @@ const only = process.argv[2];
 const suites: Array<[string, () => Promise<BenchReport[]>]> = [
   ['decode', () => runDecodeBench()],
   ['ingest', () => runIngestBench()],
+  ['influx', () => runInfluxBench()],
 ];
 for (const [name, run] of suites) {
   if (only && only !== name) continue;
