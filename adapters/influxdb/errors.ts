@@ -3,19 +3,8 @@
 // permanent; anything an operator or time can fix (auth, missing database or retention
 // policy, overload, outage) stays retryable so Prometheus keeps the data in its WAL.
 
-import { PermanentError, RetryableError } from '../../src/adapter.js';
+import { PermanentError, RetryableError, networkErrorCode } from '../../src/adapter.js';
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
 const SETUP_RETRY_MS = 10_000;
 
 export function classifyNetworkError(err: unknown, what: string, signal?: AbortSignal): RetryableError {
@@ -26,7 +15,7 @@ export function classifyNetworkError(err: unknown, what: string, signal?: AbortS
     return new RetryableError('ABORTED', `InfluxDB ${what} aborted`, { cause: err });
   }
   if (code === 'ETIMEDOUT') return new RetryableError('INFLUX_TIMEOUT', message, { cause: err });
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) {
+  if (networkErrorCode(err) !== undefined) {
     return new RetryableError('INFLUX_UNAVAILABLE', message, { cause: err });
   }
   return new RetryableError('INFLUX_UNCLASSIFIED', `${message} (unclassified, treated as retryable)`, {
