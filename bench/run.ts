@@ -2,6 +2,7 @@
 // noisy shared machine. Prints one line per measurement; bench/README.md records the results.
 
 import { runDecodeBench } from './decode.js';
+import { runGraphiteBench } from './graphite.js';
 import { runInfluxBench } from './influx.js';
 import { runIngestBench } from './ingest.js';
 import type { BenchReport } from './report.js';
@@ -19,6 +20,7 @@ const suites: Array<[string, () => Promise<BenchReport[]>]> = [
   ['decode', () => runDecodeBench()],
   ['ingest', () => runIngestBench()],
   ['influx', () => runInfluxBench()],
+  ['graphite', () => runGraphiteBench()],
 ];
 for (const [name, run] of suites) {
   if (only && only !== name) continue;

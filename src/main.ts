@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig, type GatewayConfig } from './config/config.js';
 import { parseFlags, usage, type Flags } from './config/flags.js';
+import { legacyBackends } from './config/legacy-flags.js';
 import { ConfigError } from './errors.js';
 import { startGateway } from './gateway.js';
 
@@ -30,7 +31,12 @@ function loadConfig(flags: Flags): GatewayConfig {
   const log = { ...((raw.log as Record<string, unknown> | undefined) ?? {}) };
   if (flags.logLevel !== undefined) log.level = flags.logLevel;
   if (flags.logFormat !== undefined) log.format = flags.logFormat;
-  return parseConfig({ ...raw, web, log });
+  // The legacy adapter's backend flags add backends; with them and no file, they replace the
+  // embedded default.
+  const fromFlags = legacyBackends(flags);
+  const fileBackends = Array.isArray(raw.backends) ? (raw.backends as unknown[]) : [];
+  const backends = fromFlags.length > 0 ? [...fileBackends, ...fromFlags] : raw.backends;
+  return parseConfig({ ...raw, web, log, ...(backends === undefined ? {} : { backends }) });
 }
 
 async function main(): Promise<void> {

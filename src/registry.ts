@@ -2,11 +2,13 @@
 
 import type { AdapterKind } from './adapter.js';
 import { postgresAdapterKind } from '../adapters/postgres/index.js';
+import { graphiteAdapterKind } from '../adapters/graphite/index.js';
 import { opentsdbAdapterKind } from '../adapters/opentsdb/index.js';
 import { influxAdapterKind } from '../adapters/influxdb/index.js';
 
 const kinds: readonly AdapterKind[] = [
   postgresAdapterKind as unknown as AdapterKind,
+  graphiteAdapterKind as unknown as AdapterKind,
   opentsdbAdapterKind as unknown as AdapterKind,
   influxAdapterKind as unknown as AdapterKind,
 ];

@@ -3,23 +3,21 @@
 // existing deployment can swap its image (design.md §5).
 
 import { ConfigError } from '../errors.js';
+import type { LegacyFlagValues } from './legacy-flags.js';
 
-export interface Flags {
+export interface Flags extends LegacyFlagValues {
   readonly configFile?: string;
   readonly listenAddress?: string;
   readonly telemetryPath?: string;
   readonly logLevel?: string;
   readonly logFormat?: string;
-  readonly sendTimeout?: string;
   readonly help: boolean;
 }
 
 interface FlagSpec {
   readonly name: string;
-  readonly key?: keyof Omit<Flags, 'help'>;
+  readonly key: keyof Omit<Flags, 'help'>;
   readonly doc: string;
-  /** Set when the flag belongs to an adapter that is not available yet. */
-  readonly unavailable?: string;
 }
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -45,21 +43,42 @@ export const FLAGS: readonly FlagSpec[] = [
     key: 'sendTimeout',
     doc: 'legacy: deadline of one write to the backends (sets web.write_timeout)',
   },
-  ...['graphite-address', 'graphite-transport', 'graphite-prefix'].map((name) => ({
-    name,
-    doc: 'legacy Graphite flag',
-    unavailable: 'the graphite adapter is not available in this version yet',
-  })),
+  {
+    name: 'graphite-address',
+    key: 'graphiteAddress',
+    doc: 'legacy: host:port of carbon; adds a Graphite backend (path mode)',
+  },
+  { name: 'graphite-transport', key: 'graphiteTransport', doc: 'legacy: tcp or udp (default tcp)' },
+  {
+    name: 'graphite-prefix',
+    key: 'graphitePrefix',
+    doc: 'legacy: prefix of every Graphite path, no separator added',
+  },
   {
     name: 'opentsdb-url',
-    doc: 'legacy OpenTSDB flag',
-    unavailable: 'the opentsdb adapter is not available in this version yet',
+    key: 'opentsdbUrl',
+    doc: 'legacy: OpenTSDB HTTP API base URL; adds an OpenTSDB backend',
   },
-  ...['influxdb-url', 'influxdb.database', 'influxdb.retention-policy', 'influxdb.username'].map((name) => ({
-    name,
-    doc: 'legacy InfluxDB flag',
-    unavailable: 'the influxdb adapter is not available in this version yet',
-  })),
+  {
+    name: 'influxdb-url',
+    key: 'influxdbUrl',
+    doc: 'legacy: InfluxDB 1.x URL; adds an InfluxDB backend (v1 API), also read from',
+  },
+  {
+    name: 'influxdb.database',
+    key: 'influxdbDatabase',
+    doc: 'legacy: InfluxDB database (default "prometheus")',
+  },
+  {
+    name: 'influxdb.retention-policy',
+    key: 'influxdbRetentionPolicy',
+    doc: 'legacy: InfluxDB retention policy (default "autogen")',
+  },
+  {
+    name: 'influxdb.username',
+    key: 'influxdbUsername',
+    doc: 'legacy: InfluxDB user; the password comes from $INFLUXDB_PW',
+  },
 ];
 
 export function parseFlags(argv: readonly string[]): Flags {
@@ -81,13 +100,12 @@ export function parseFlags(argv: readonly string[]): Flags {
       value = argv[++i];
       if (value === undefined) throw new ConfigError(`--${name}: expected a value`);
     }
-    if (spec.unavailable) throw new ConfigError(`--${name}: ${spec.unavailable}`);
-    out[spec.key!] = value;
+    out[spec.key] = value;
   }
   return out as unknown as Flags;
 }
 
 export function usage(): string {
-  const lines = FLAGS.filter((f) => !f.unavailable).map((f) => `  --${f.name.padEnd(22)} ${f.doc}`);
-  return `usage: promgate [flags]\n\n${lines.join('\n')}\n  -h, --help               show this help\n`;
+  const lines = FLAGS.map((f) => `  --${f.name.padEnd(26)} ${f.doc}`);
+  return `usage: promgate [flags]\n\n${lines.join('\n')}\n  -h, --help                   show this help\n`;
 }

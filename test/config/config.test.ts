@@ -84,7 +84,7 @@ test('durations parse like Prometheus durations', () => {
   assert.equal(parseDuration('-1s'), undefined);
 });
 
-test('flags: contract flags in both forms; legacy flags of missing adapters fail clearly', () => {
+test('flags: contract flags in both forms; unknown flags and missing values fail clearly', () => {
   const f = parseFlags([
     '--config.file=/etc/promgate.yml',
     '--web.listen-address',

@@ -17,11 +17,13 @@ export function ensureBinary(binary: string, packages: readonly string[]): strin
     throw new Error(`${binary} is missing; install it with: sudo ${line}`);
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  // Test files run in parallel processes: wait for another one's apt run instead of failing.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
   if (!aptUpdated) {
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    execFileSync('apt-get', [...lockWait, 'update', '-qq'], { stdio: 'inherit', env });
     aptUpdated = true;
   }
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+  execFileSync('apt-get', [...lockWait, 'install', '-y', '-qq', '--no-install-recommends', ...packages], {
     stdio: 'inherit',
     env,
   });
