@@ -1,0 +1,236 @@
+// Prometheus' XOR chunk encoding (chunkenc EncXOR = 1), bit for bit (protocols.md §4.5), for
+// STREAMED_XOR_CHUNKS remote-read answers. Values are read as two 32-bit words straight from
+// the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
+
+/** Chunk.Encoding wire value of an XOR chunk. */
+export const XOR_ENCODING = 1;
+
+/** Prometheus' target samples per chunk; we never put more in one chunk. */
+export const MAX_SAMPLES_PER_CHUNK = 120;
+
+/** Prometheus (≥ 2.47) keeps a float chunk at about 1 KiB; ours never exceed this. */
+export const MAX_CHUNK_BYTES = 1024;
+
+// The most bits one sample can add: Δ1 as a 10-byte uvarint (80) or the 64-bit dod bucket (68),
+// plus a value XOR block with a new window (1 + 1 + 5 + 6 + 64 = 77). Cutting before a sample
+// that might not fit keeps every chunk within MAX_CHUNK_BYTES.
+const MAX_SAMPLE_BITS = 80 + 77;
+
+export interface XorChunk {
+  /** First and last sample time of the chunk, inclusive (milliseconds). */
+  readonly minTimeMs: number;
+  readonly maxTimeMs: number;
+  /** The chunk bytes, Prometheus' layout. */
+  readonly data: Uint8Array;
+}
+
+/** Trailing zeros of a 32-bit word that is not 0. */
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+/** Bits written MSB-first into a zeroed buffer, as Prometheus' bstream does. */
+class BitWriter {
+  readonly buf = new Uint8Array(MAX_CHUNK_BYTES + 32);
+  bits = 0;
+
+  reset(): void {
+    this.buf.fill(0);
+    this.bits = 0;
+  }
+
+  get bytes(): number {
+    return (this.bits + 7) >>> 3;
+  }
+
+  /** The low n bits of v (n ≤ 32; v is taken as its 32-bit two's complement). */
+  write(v: number, n: number): void {
+    while (n > 0) {
+      const free = 8 - (this.bits & 7);
+      const take = free < n ? free : n;
+      const piece = (v >>> (n - take)) & ((1 << take) - 1);
+      this.buf[this.bits >>> 3]! |= piece << (free - take);
+      n -= take;
+      this.bits += take;
+    }
+  }
+
+  /** 64 bits given as high and low words. */
+  write64(hi: number, lo: number): void {
+    this.write(hi, 32);
+    this.write(lo, 32);
+  }
+
+  /** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
+  uvarint(v: bigint): void {
+    while (v >= 0x80n) {
+      this.write(Number(v & 0x7fn) | 0x80, 8);
+      v >>= 7n;
+    }
+    this.write(Number(v), 8);
+  }
+}
+
+/**
+ * One chunk under construction. Holds the previous sample's time and value words, the previous
+ * delta, and the XOR window (leading 0xff = "no window yet", as Prometheus marks it).
+ */
+class XorAppender {
+  readonly out = new BitWriter();
+  count = 0;
+  minT = 0;
+  t1 = 0; // previous timestamp
+  t2 = 0; // the one before
+  hi = 0;
+  lo = 0;
+  leading = 0xff;
+  trailing = 0;
+
+  reset(): void {
+    this.out.reset();
+    this.out.bits = 16; // room for the uint16 sample count
+    this.count = 0;
+    this.leading = 0xff;
+    this.trailing = 0;
+  }
+
+  /** Whether one more sample at time t still fits this chunk. */
+  accepts(t: number): boolean {
+    if (this.count === 0) return true;
+    return (
+      this.count < MAX_SAMPLES_PER_CHUNK &&
+      t > this.t1 &&
+      (this.out.bits + MAX_SAMPLE_BITS + 7) >>> 3 <= MAX_CHUNK_BYTES
+    );
+  }
+
+  append(t: number, lo: number, hi: number): void {
+    const out = this.out;
+    if (this.count === 0) {
+      // t0 as a signed varint (zigzag), then the raw value.
+      const t0 = BigInt(t);
+      out.uvarint(t0 < 0n ? (-t0 << 1n) - 1n : t0 << 1n);
+      out.write64(hi, lo);
+      this.minT = t;
+    } else if (this.count === 1) {
+      out.uvarint(BigInt(t) - BigInt(this.t1));
+      this.xor(lo, hi);
+    } else {
+      this.timeDelta(t);
+      this.xor(lo, hi);
+    }
+    this.t2 = this.t1;
+    this.t1 = t;
+    this.lo = lo;
+    this.hi = hi;
+    this.count++;
+  }
+
+  // Delta of delta in Prometheus' millisecond buckets; the n-bit range is −(2ⁿ⁻¹−1) … +2ⁿ⁻¹
+  // (protocols.md trap 22).
+  private timeDelta(t: number): void {
+    const out = this.out;
+    const d = t - this.t1;
+    const dPrev = this.t1 - this.t2;
+    const dod = d - dPrev;
+    // Every timestamp is a safe integer, but a difference of two may not be: then go exact.
+    const exact = Number.isSafeInteger(d) && Number.isSafeInteger(dPrev);
+    if (exact && dod === 0) out.write(0, 1);
+    else if (exact && dod >= -8191 && dod <= 8192) {
+      out.write(0b10, 2);
+      out.write(dod, 14);
+    } else if (exact && dod >= -65535 && dod <= 65536) {
+      out.write(0b110, 3);
+      out.write(dod, 17);
+    } else if (exact && dod >= -524287 && dod <= 524288) {
+      out.write(0b1110, 4);
+      out.write(dod, 20);
+    } else {
+      const big = BigInt(t) - 2n * BigInt(this.t1) + BigInt(this.t2);
+      const bits = BigInt.asUintN(64, big);
+      out.write(0b1111, 4);
+      out.write64(Number(bits >> 32n), Number(bits & 0xffffffffn));
+    }
+  }
+
+  private xor(lo: number, hi: number): void {
+    const out = this.out;
+    const xhi = (hi ^ this.hi) >>> 0;
+    const xlo = (lo ^ this.lo) >>> 0;
+    if (xhi === 0 && xlo === 0) {
+      out.write(0, 1);
+      return;
+    }
+    out.write(1, 1);
+    let lead = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
+    const trail = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
+    // The 5-bit field holds at most 31.
+    if (lead > 31) lead = 31;
+    if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
+      out.write(0, 1);
+      writeShifted(out, xhi, xlo, this.trailing, 64 - this.leading - this.trailing);
+      return;
+    }
+    this.leading = lead;
+    this.trailing = trail;
+    const significant = 64 - lead - trail;
+    out.write(1, 1);
+    out.write(lead, 5);
+    out.write(significant, 6); // 64 does not fit 6 bits and is written as 0
+    writeShifted(out, xhi, xlo, trail, significant);
+  }
+
+  /** The finished chunk; the appender must be reset before reuse. */
+  finish(): XorChunk {
+    const out = this.out;
+    out.buf[0] = this.count >>> 8;
+    out.buf[1] = this.count & 0xff;
+    return { minTimeMs: this.minT, maxTimeMs: this.t1, data: out.buf.slice(0, out.bytes) };
+  }
+}
+
+/** Writes the low n bits of (hi:lo) >>> shift. */
+function writeShifted(out: BitWriter, hi: number, lo: number, shift: number, n: number): void {
+  let h: number;
+  let l: number;
+  if (shift === 0) {
+    h = hi;
+    l = lo;
+  } else if (shift < 32) {
+    h = hi >>> shift;
+    l = ((lo >>> shift) | (hi << (32 - shift))) >>> 0;
+  } else {
+    h = 0;
+    l = hi >>> (shift - 32);
+  }
+  if (n > 32) {
+    out.write(h, n - 32);
+    out.write(l, 32);
+  } else out.write(l, n);
+}
+
+/**
+ * Encodes samples into XOR chunks in time order: a new chunk after MAX_SAMPLES_PER_CHUNK
+ * samples, before one that could push it over MAX_CHUNK_BYTES, and before a timestamp that does
+ * not increase (every chunk is strictly increasing; such chunks then overlap, which the format
+ * allows). Timestamps must be integers within ±2^53. Yields one chunk at a time.
+ */
+export function* xorChunks(timestamps: Float64Array, values: Float64Array): Generator<XorChunk> {
+  if (timestamps.length !== values.length) {
+    throw new Error(`xor chunk: ${timestamps.length} timestamps but ${values.length} values`);
+  }
+  // A Float64Array's byteOffset is a multiple of 8, so this alias is always aligned.
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  const app = new XorAppender();
+  app.reset();
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i]!;
+    if (!Number.isSafeInteger(t)) throw new Error(`xor chunk: timestamp ${t} is not an integer within ±2^53`);
+    if (!app.accepts(t)) {
+      yield app.finish();
+      app.reset();
+    }
+    app.append(t, words[2 * i]!, words[2 * i + 1]!);
+  }
+  if (app.count > 0) yield app.finish();
+}
