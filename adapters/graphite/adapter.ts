@@ -21,6 +21,7 @@ import { CARBON_MAX_LINE_BYTES, LINE_TAIL_BYTES, createSeriesNamer } from './ser
 import { createRecentWrites } from './recent-writes.js';
 import { createTagRegistry } from './tag-registry.js';
 import { createTcpPool, type CarbonSender } from './tcp-pool.js';
+import { compileTemplateRules } from './template-rules.js';
 import { createUdpSender } from './udp-sender.js';
 
 /** Bytes per socket write on TCP: large enough to be cheap, small enough to interleave. */
@@ -35,7 +36,12 @@ export function createGraphiteAdapter(options: GraphiteOptions, context: Adapter
   const maxPathBytes = pickle
     ? chunkBytes - PICKLE_FRAME_OVERHEAD - pickleItemSize(0)
     : Math.min(CARBON_MAX_LINE_BYTES, chunkBytes) - LINE_TAIL_BYTES;
-  const name = createSeriesNamer({ mode: options.mode, prefix: options.prefix, maxPathBytes });
+  // Checked at start-up by the kind's validate(); compiled again here for this instance.
+  const templates =
+    options.mode === 'path' && options.templates.length > 0
+      ? compileTemplateRules(options.templates, options.template_vars, options.prefix, context.name)
+      : undefined;
+  const name = createSeriesNamer({ mode: options.mode, prefix: options.prefix, maxPathBytes, templates });
   const web =
     options.render_url === undefined
       ? undefined
@@ -103,6 +109,7 @@ export function createGraphiteAdapter(options: GraphiteOptions, context: Adapter
         address: options.address,
         transport: options.transport,
         mode: options.mode,
+        templates: options.templates.length,
         read: web !== undefined,
       });
     },
@@ -124,6 +131,7 @@ export function createGraphiteAdapter(options: GraphiteOptions, context: Adapter
                 mode: options.mode,
                 prefix: options.prefix,
                 maxLabels: options.path_read_max_labels,
+                templates,
                 settleMs: options.read_settle,
                 recent,
                 checkpoint,

@@ -24,7 +24,8 @@ export interface EncodeOptions {
   readonly format: 'plaintext' | 'pickle';
   /** Chunk size: a UDP datagram, a pickle frame, or a socket write for TCP. */
   readonly maxChunkBytes: number;
-  readonly name: (series: SeriesRef) => SeriesName;
+  /** The series' names (one per path it is written under), or one name carrying a rejection. */
+  readonly name: (series: SeriesRef) => readonly SeriesName[];
 }
 
 function rejections() {
@@ -51,12 +52,19 @@ export function encodeBatch(batch: WriteBatch, options: EncodeOptions): EncodedB
 
   for (const s of batch.series) {
     const n = s.timestamps.length;
-    const name = options.name(s.series);
-    if (name.rejection !== undefined) {
-      rejected.add(name.rejection, n, () => `${s.series.key.slice(0, 200)}: ${name.bytes.length} bytes`);
+    const names = options.name(s.series);
+    const rejectedName = names[0]?.rejection !== undefined ? names[0] : undefined;
+    if (rejectedName !== undefined) {
+      rejected.add(
+        rejectedName.rejection!,
+        n,
+        () => `${s.series.key.slice(0, 200)}: ${rejectedName.bytes.length} bytes`,
+      );
       continue;
     }
-    let last: number[] | undefined;
+    // Usually one name; several when path templates say `continue`. A sample counts as written
+    // once, however many paths carry it.
+    const lasts: (number[] | undefined)[] = names.map(() => undefined);
     for (let i = 0; i < n; i++) {
       const ms = s.timestamps[i]!;
       const why = rejectSample(s.values, i, ms);
@@ -65,32 +73,38 @@ export function encodeBatch(batch: WriteBatch, options: EncodeOptions): EncodedB
         continue;
       }
       const seconds = toSeconds(ms);
-      if (frame !== undefined) {
-        if (frame.remaining() < pickleItemSize(name.bytes.length) && frame.items > 0) {
-          chunks.push(frame.finish());
-          frame = createPickleFrame(options.maxChunkBytes - PICKLE_FRAME_OVERHEAD);
+      for (let k = 0; k < names.length; k++) {
+        const name = names[k]!;
+        if (frame !== undefined) {
+          if (frame.remaining() < pickleItemSize(name.bytes.length) && frame.items > 0) {
+            chunks.push(frame.finish());
+            frame = createPickleFrame(options.maxChunkBytes - PICKLE_FRAME_OVERHEAD);
+          }
+          frame.add(name.bytes, seconds, s.values, i);
+        } else {
+          const line = `${name.path} ${formatValue(s.values, i)} ${seconds}\n`;
+          // Byte length: the path's is known, the rest is ASCII.
+          const lineBytes = name.bytes.length + line.length - name.path.length;
+          if (textBytes + lineBytes > options.maxChunkBytes && textBytes > 0) {
+            chunks.push(Buffer.from(text, 'utf8'));
+            text = '';
+            textBytes = 0;
+          }
+          text += line;
+          textBytes += lineBytes;
         }
-        frame.add(name.bytes, seconds, s.values, i);
-      } else {
-        const line = `${name.path} ${formatValue(s.values, i)} ${seconds}\n`;
-        // Byte length: the path's is known, the rest is ASCII.
-        const lineBytes = name.bytes.length + line.length - name.path.length;
-        if (textBytes + lineBytes > options.maxChunkBytes && textBytes > 0) {
-          chunks.push(Buffer.from(text, 'utf8'));
-          text = '';
-          textBytes = 0;
+        const last = (lasts[k] ??= paths.get(name) ?? []);
+        if (last[last.length - 1] !== seconds) {
+          if (last.length === KEEP_SECONDS) last.shift();
+          last.push(seconds);
         }
-        text += line;
-        textBytes += lineBytes;
       }
       written++;
-      last ??= paths.get(name) ?? [];
-      if (last[last.length - 1] !== seconds) {
-        if (last.length === KEEP_SECONDS) last.shift();
-        last.push(seconds);
-      }
     }
-    if (last !== undefined) paths.set(name, last);
+    for (let k = 0; k < names.length; k++) {
+      const last = lasts[k];
+      if (last !== undefined) paths.set(names[k]!, last);
+    }
   }
   if (frame !== undefined && frame.items > 0) chunks.push(frame.finish());
   if (textBytes > 0) chunks.push(Buffer.from(text, 'utf8'));

@@ -4,9 +4,11 @@
 import { defineAdapterKind } from '../../src/adapter.js';
 import { createGraphiteAdapter } from './adapter.js';
 import { graphiteOptions } from './options.js';
+import { validateGraphiteOptions } from './template-rules.js';
 
 export const graphiteAdapterKind = defineAdapterKind({
   type: 'graphite',
   options: graphiteOptions,
+  validate: (options, path) => validateGraphiteOptions(options, path),
   create: (options, context) => createGraphiteAdapter(options, context),
 });

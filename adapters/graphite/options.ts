@@ -13,6 +13,7 @@ import {
   type Option,
   type ParsedOptions,
 } from '../../src/adapter.js';
+import { templateVarsOption, templatesOption } from './template-options.js';
 
 /** Like stringOption, but "" is a valid value (no prefix). */
 function prefixOption(doc: string): Option<string> {
@@ -106,6 +107,10 @@ export const graphiteOptions = {
     max: 64,
     unit: 'labels',
   }),
+  templates: templatesOption(
+    'mode: path rules {match, match_re, template, continue}: series they match are written under the template path instead of (or, with continue, besides) the default path',
+  ),
+  template_vars: templateVarsOption('Fixed strings for {{var.<name>}} in templates'),
 };
 
 export type GraphiteOptions = ParsedOptions<typeof graphiteOptions>;

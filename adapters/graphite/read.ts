@@ -17,6 +17,7 @@ import { seriesByTagTarget, tagExpressions } from './series-by-tag.js';
 import type { NamingMode } from './series-naming.js';
 import type { RecentWrites } from './recent-writes.js';
 import { parseTaggedName } from './tagged-name.js';
+import type { TemplateRules } from './template-rules.js';
 
 /** 9 digits: graphite-web reads an 8-digit number as YYYYMMDD. */
 const MIN_FROM_SEC = 100_000_000;
@@ -29,13 +30,22 @@ export interface ReadContext {
   readonly mode: NamingMode;
   readonly prefix: string;
   readonly maxLabels: number;
+  /** `mode: path` templates: paths they could have written are never read as legacy paths. */
+  readonly templates?: TemplateRules | undefined;
   readonly settleMs: number;
   readonly recent: RecentWrites;
   readonly checkpoint: () => void;
 }
 
-function labelsOf(ctx: ReadContext, target: string): Label[] | undefined {
-  if (ctx.mode === 'path') return parseLegacyPath(ctx.prefix, target);
+export function labelsOf(
+  ctx: Pick<ReadContext, 'mode' | 'prefix' | 'templates'>,
+  target: string,
+): Label[] | undefined {
+  if (ctx.mode === 'path') {
+    // A templated path has no label names; parsed as a legacy path it would get wrong ones.
+    if (ctx.templates?.mayHaveWritten(target)) return undefined;
+    return parseLegacyPath(ctx.prefix, target);
+  }
   if (!target.startsWith(ctx.prefix)) return undefined;
   return parseTaggedName(target.slice(ctx.prefix.length));
 }
@@ -93,7 +103,9 @@ export async function* readSeries(
     // series returned are checked.
     const listed = expressions !== undefined ? await ctx.web.findSeries(expressions, signal) : undefined;
     const globs = expressions === undefined ? targets.map(globRegExp) : [];
-    const candidates = listed ?? [...recent.keys()].filter((p) => globs.some((g) => g.test(p)));
+    const candidates = (listed ?? [...recent.keys()].filter((p) => globs.some((g) => g.test(p)))).filter(
+      (p) => labelsOf(ctx, p) !== undefined,
+    );
     const missing = () => {
       const got = new Map(series.map((s) => [s.target, s.datapoints]));
       return candidates.some((p) => {

@@ -1,10 +1,11 @@
-// One Graphite name per series, computed once per series (not per sample) and cached on the
-// decoder's SeriesRef objects in a WeakMap owned by the adapter instance, plus the size checks
-// that decide whether carbon can store that name at all.
+// The Graphite names of a series — one, or several with `continue` path templates — computed
+// once per series (not per sample) and cached on the decoder's SeriesRef objects in a WeakMap
+// owned by the adapter instance, plus the size checks that decide whether carbon can store them.
 
 import type { SeriesRef } from '../../src/adapter.js';
 import { legacyPath } from './legacy-path.js';
 import { taggedName } from './tagged-name.js';
+import type { TemplateRules } from './template-rules.js';
 import { compareUtf8 } from '../../src/adapter.js';
 
 /** carbon's canonical form of a name: tags sorted by `;tag=value` in code-point order. */
@@ -32,19 +33,39 @@ export interface SeriesName {
   readonly rejection?: 'path_too_long' | 'path_node_too_long';
 }
 
+/**
+ * Every name is checked; when one cannot be stored the series gets only that rejected name
+ * (a series is written under all its paths or under none, never partly).
+ */
 export function createSeriesNamer(options: {
   mode: NamingMode;
   prefix: string;
   /** Longest path the transport carries (plaintext line limit, pickle frame, UDP datagram). */
   maxPathBytes: number;
-}): (series: SeriesRef) => SeriesName {
-  const cache = new WeakMap<SeriesRef, SeriesName>();
+  /** `mode: path` templates; undefined or empty: the default naming only. */
+  templates?: TemplateRules;
+}): (series: SeriesRef) => readonly SeriesName[] {
+  const cache = new WeakMap<SeriesRef, readonly SeriesName[]>();
   const maxPath = options.maxPathBytes;
-  const name = (series: SeriesRef): SeriesName => {
-    const path =
-      options.mode === 'path'
-        ? legacyPath(options.prefix, series.labels)
-        : options.prefix + taggedName(series.labels);
+  const templates = options.mode === 'path' && options.templates?.size ? options.templates : undefined;
+  const pathsOf = (series: SeriesRef): string[] => {
+    if (options.mode === 'tags') return [options.prefix + taggedName(series.labels)];
+    if (templates === undefined) return [legacyPath(options.prefix, series.labels)];
+    const { templated, useDefault } = templates.paths(series.labels);
+    if (!useDefault) return [...templated];
+    const legacy = legacyPath(options.prefix, series.labels);
+    return templated.includes(legacy) ? [...templated] : [...templated, legacy];
+  };
+  const names = (series: SeriesRef): readonly SeriesName[] => {
+    const out: SeriesName[] = [];
+    for (const path of pathsOf(series)) {
+      const n = check(path);
+      if (n.rejection !== undefined) return [n];
+      out.push(n);
+    }
+    return out;
+  };
+  const check = (path: string): SeriesName => {
     const bytes = Buffer.from(path, 'utf8');
     const canonical = canonicalTagged(path);
     if (bytes.length > maxPath) return { path, bytes, canonical, rejection: 'path_too_long' };
@@ -59,7 +80,7 @@ export function createSeriesNamer(options: {
   };
   return (series) => {
     let n = cache.get(series);
-    if (n === undefined) cache.set(series, (n = name(series)));
+    if (n === undefined) cache.set(series, (n = names(series)));
     return n;
   };
 }

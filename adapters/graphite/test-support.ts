@@ -7,6 +7,7 @@ import { graphiteAdapterKind } from './index.js';
 
 export function createTestAdapter(raw: Record<string, unknown>): Adapter {
   const options = parseOptions(graphiteAdapterKind.options, raw, 'backends[0]');
+  graphiteAdapterKind.validate?.(options, 'backends[0]');
   return graphiteAdapterKind.create(options, { name: 'test', logger: silentLogger });
 }
 
