@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { snappyDecompress } from '../src/codec/snappy.js';
+import { snappyCompress, snappyDecompress } from '../src/codec/snappy.js';
 import { promSchema } from '../src/codec/proto-schema.js';
 import { createWriteV1Decoder, type WriteV1Decoder } from '../src/codec/write-v1.js';
+import { createWriteV2Decoder } from '../src/codec/write-v2.js';
+import { encodeV2FromBatch } from '../test/support/encode-write-v2.js';
 import { median, type BenchReport } from './report.js';
 import { buildWorkload } from './workload.js';
 
@@ -176,6 +178,27 @@ export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<
     minRunMs,
   );
   lines.push(report('workload: decode only (steady state)', 'samples/s', decodeOnly));
+  // Remote write 2.0: the same requests re-encoded as Prometheus sends 2.0 (one symbols table
+  // per request, one sample per TimeSeries), decoded in steady state (SeriesRefs cached).
+  const v2Bodies = raws.map((r) =>
+    snappyCompress(encodeV2FromBatch(createWriteV1Decoder({ maxCachedSeries: 2 * series }).decode(r))),
+  );
+  const v2 = createWriteV2Decoder({ maxCachedSeries: 2 * series });
+  const v2Rates = measure(
+    () => {
+      let n = 0;
+      for (const b of v2Bodies) n += v2.decode(snappyDecompress(b, MAX_DECODED)).sampleCount;
+      return n;
+    },
+    runs,
+    minRunMs,
+  );
+  const v2Wire = v2Bodies.reduce((sum, b) => sum + b.length, 0);
+  lines.push(
+    report('decode v2 workload, snappy + decode (steady state)', 'samples/s', v2Rates, {
+      'wire B/sample': Math.round(v2Wire / w.samples),
+    }),
+  );
   const WriteRequest = promSchema().WriteRequest;
   const reference = measure(
     () => {

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { createWriteV1Decoder } from './codec/write-v1.js';
+import { createWriteV2Decoder } from './codec/write-v2.js';
 import type { GatewayConfig } from './config/config.js';
 import { ConfigError } from './errors.js';
 import { createApp } from './http/app.js';
@@ -55,13 +56,15 @@ export async function startGateway(
   }
   for (const b of backends) b.start();
 
-  const decoder = createWriteV1Decoder({
+  const decoderOptions = {
     maxCachedSeries: config.write.series_cache_size,
     maxLabelsPerSeries: config.write.max_labels_per_series,
     maxLabelNameBytes: config.write.max_label_name_length,
     maxLabelValueBytes: config.write.max_label_value_length,
-  });
-  const app = createApp({ web: config.web, decoder, backends, metrics, logger });
+  };
+  const decoder = createWriteV1Decoder(decoderOptions);
+  const decoderV2 = createWriteV2Decoder(decoderOptions);
+  const app = createApp({ web: config.web, decoder, decoderV2, backends, metrics, logger });
   const server: Server = createServer(app);
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;

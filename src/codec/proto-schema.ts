@@ -1,5 +1,6 @@
 // Loads promgate's own .proto files (proto/) with protobufjs. Used on cold paths (remote-read
-// requests, tooling) and as the oracle the hand-written remote-write decoder is tested against.
+// requests, tooling) and as the oracle the hand-written remote-write decoders (1.0 and 2.0) are
+// tested against.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,4 +60,38 @@ export function promSchema(): PromSchema {
     ChunkedReadResponse: type('ChunkedReadResponse'),
   };
   return cached;
+}
+
+export interface WriteV2Schema {
+  readonly root: protobuf.Root;
+  readonly Request: protobuf.Type;
+  readonly TimeSeries: protobuf.Type;
+  readonly Sample: protobuf.Type;
+  readonly Histogram: protobuf.Type;
+  readonly Exemplar: protobuf.Type;
+  readonly Metadata: protobuf.Type;
+}
+
+let cachedV2: WriteV2Schema | undefined;
+
+/** The remote write 2.0 schema (io.prometheus.write.v2), loaded on first use; a separate root. */
+export function writeV2Schema(): WriteV2Schema {
+  if (cachedV2 !== undefined) return cachedV2;
+  const file = join(protoDir(), 'io', 'prometheus', 'write', 'v2', 'types.proto');
+  if (!existsSync(file)) {
+    throw new Error(`protobuf schema not found: ${file} (set PROMGATE_PROTO_DIR to the proto/ directory)`);
+  }
+  const root = new protobuf.Root().loadSync(file, { keepCase: false });
+  root.resolveAll();
+  const type = (name: string): protobuf.Type => root.lookupType(`io.prometheus.write.v2.${name}`);
+  cachedV2 = {
+    root,
+    Request: type('Request'),
+    TimeSeries: type('TimeSeries'),
+    Sample: type('Sample'),
+    Histogram: type('Histogram'),
+    Exemplar: type('Exemplar'),
+    Metadata: type('Metadata'),
+  };
+  return cachedV2;
 }

@@ -2,7 +2,8 @@
 // aliases), metrics, and Prometheus-style /-/healthy and /-/ready.
 
 import express, { type Request, type Response, type NextFunction } from 'express';
-import type { createWriteV1Decoder } from '../codec/write-v1.js';
+import type { WriteV1Decoder } from '../codec/write-v1.js';
+import type { WriteV2Decoder } from '../codec/write-v2.js';
 import type { WebConfig } from '../config/config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -13,7 +14,8 @@ import { createWriteHandler } from './write-handler.js';
 
 export interface AppDeps {
   readonly web: WebConfig;
-  readonly decoder: ReturnType<typeof createWriteV1Decoder>;
+  readonly decoder: WriteV1Decoder;
+  readonly decoderV2: WriteV2Decoder;
   readonly backends: readonly Backend[];
   readonly metrics: Metrics;
   readonly logger: Logger;

@@ -2,7 +2,7 @@
 
 import { RequestError } from '../errors.js';
 
-export type WriteProtocol = '1.0';
+export type WriteProtocol = '1.0' | '2.0';
 
 const PROTOBUF = 'application/x-protobuf';
 
@@ -23,7 +23,10 @@ function parseMediaType(header: string): { type: string; params: Map<string, str
   return { type: (type ?? '').trim().toLowerCase(), params };
 }
 
-/** Picks the remote-write protocol from Content-Type; a missing header means 1.0, as in Prometheus. */
+/**
+ * Picks the remote-write protocol from Content-Type (protocols.md §3.2): no header or no proto=
+ * means 1.0, as in Prometheus; proto=io.prometheus.write.v2.Request means 2.0; anything else 415.
+ */
 export function writeProtocol(contentType: string | undefined): WriteProtocol {
   if (contentType === undefined || contentType.trim() === '') return '1.0';
   const { type, params } = parseMediaType(contentType);
@@ -36,13 +39,9 @@ export function writeProtocol(contentType: string | undefined): WriteProtocol {
   }
   const proto = params.get('proto');
   if (proto === undefined || proto === 'prometheus.WriteRequest') return '1.0';
-  if (proto === 'io.prometheus.write.v2.Request') {
-    throw new RequestError(
-      415,
-      'unsupported_protocol',
-      'remote write 2.0 (io.prometheus.write.v2.Request) is not supported yet; use remote write 1.0',
-    );
-  }
+  // The schema comes from Content-Type only: a 1.0 body decodes as an empty 2.0 request and vice
+  // versa (trap 9), so the body cannot tell.
+  if (proto === 'io.prometheus.write.v2.Request') return '2.0';
   throw new RequestError(415, 'unsupported_protocol', `unsupported remote-write message "${proto}"`);
 }
 

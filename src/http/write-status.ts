@@ -3,6 +3,8 @@
 // used only when a retry can never succeed.
 
 import type { BackendResult } from '../write/fan-out.js';
+import type { WriteProtocol } from './content-type.js';
+import { writtenCounts, writtenHeaders } from './write-v2-headers.js';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -10,7 +12,17 @@ export interface HttpAnswer {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export function writeAnswer(results: readonly BackendResult[]): HttpAnswer {
+/**
+ * The answer to a remote write from what each routed backend did. A 2.0 answer also carries the
+ * written-count headers (write-v2-headers.ts), whatever the status.
+ */
+export function writeAnswer(results: readonly BackendResult[], protocol: WriteProtocol = '1.0'): HttpAnswer {
+  const answer = statusOf(results);
+  if (protocol === '1.0') return answer;
+  return { ...answer, headers: { ...answer.headers, ...writtenHeaders(writtenCounts(results)) } };
+}
+
+function statusOf(results: readonly BackendResult[]): HttpAnswer {
   const retryable: string[] = [];
   const permanent: string[] = [];
   let retryAfterMs = 0;

@@ -89,14 +89,6 @@ const cases: Array<{
     message: /Content-Encoding "gzip"/,
   },
   {
-    name: 'remote write 2.0 (not yet supported)',
-    body: validBody(),
-    headers: { 'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request' },
-    status: 415,
-    reason: 'unsupported_protocol',
-    message: /2\.0/,
-  },
-  {
     name: 'unknown proto= message',
     body: validBody(),
     headers: { 'Content-Type': 'application/x-protobuf;proto=foo.Bar' },
