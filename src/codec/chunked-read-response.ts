@@ -4,8 +4,9 @@
 // chunked_series[0] of each frame as a new series (trap 20), so a frame never holds zero or two
 // series, and a series is split over consecutive frames only when its chunks exceed the cap.
 
-import { compareUtf8, sortLabels, type Label, type Labels } from '../model.js';
+import type { Labels } from '../model.js';
 import { crc32c } from './crc32c.js';
+import { int64Size, ProtoWriter, varintSize, wireLabels } from './proto-writer.js';
 import { XOR_ENCODING, type XorChunk } from './xor-chunk.js';
 
 /**
@@ -15,58 +16,17 @@ import { XOR_ENCODING, type XorChunk } from './xor-chunk.js';
  */
 export const DEFAULT_FRAME_BYTES = 1024 * 1024;
 
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-class Writer {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  byte(b: number): void {
-    this.buf[this.pos++] = b;
-  }
-
-  varint(n: number): void {
-    while (n >= 128) {
-      this.buf[this.pos++] = (n % 128) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.pos++] = n;
-  }
-
-  bytes(data: Uint8Array): void {
-    this.buf.set(data, this.pos);
-    this.pos += data.length;
-  }
-}
-
-/** int64 as a protobuf varint: a negative value is its 64-bit two's complement (10 bytes). */
+/** int64 field payload (varint bytes), for sizes planned before the frame buffer exists. */
 function int64Bytes(n: number): Buffer {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  while (v >= 0x80n) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
-  }
-  out.push(Number(v));
-  return Buffer.from(out);
+  const w = new ProtoWriter(Buffer.allocUnsafe(int64Size(n)));
+  w.int64(n);
+  return w.buf;
 }
 
 /** The repeated `labels` fields of a ChunkedSeries: sorted by UTF-8 bytes, empty values left out. */
 export function encodeSeriesLabels(labels: Labels): Buffer {
-  let sorted = true;
-  for (let i = 1; i < labels.length; i++) {
-    if (compareUtf8(labels[i - 1]!.name, labels[i]!.name) > 0) sorted = false;
-  }
-  const wire: readonly Label[] = (sorted ? labels : sortLabels(labels)).filter((l) => l.value !== '');
   const parts: Buffer[] = [];
-  for (const l of wire) {
+  for (const l of wireLabels(labels)) {
     const name = Buffer.from(l.name, 'utf8');
     const value = Buffer.from(l.value, 'utf8');
     const size =
@@ -74,7 +34,7 @@ export function encodeSeriesLabels(labels: Labels): Buffer {
       1 +
       varintSize(value.length) +
       value.length;
-    const w = new Writer(Buffer.allocUnsafe(1 + varintSize(size) + size));
+    const w = new ProtoWriter(Buffer.allocUnsafe(1 + varintSize(size) + size));
     w.byte(0x0a); // ChunkedSeries.labels
     w.varint(size);
     if (name.length > 0) {
@@ -97,7 +57,7 @@ export function encodeChunkField(chunk: XorChunk): Buffer {
   const n = chunk.data.length;
   const size =
     (min ? 1 + min.length : 0) + (max ? 1 + max.length : 0) + 2 + (n > 0 ? 1 + varintSize(n) + n : 0);
-  const w = new Writer(Buffer.allocUnsafe(1 + varintSize(size) + size));
+  const w = new ProtoWriter(Buffer.allocUnsafe(1 + varintSize(size) + size));
   w.byte(0x12); // ChunkedSeries.chunks
   w.varint(size);
   if (min) {
@@ -124,7 +84,7 @@ export function encodeFrame(labels: Buffer, chunks: readonly Buffer[], queryInde
   for (const c of chunks) seriesSize += c.length;
   const query = queryIndex !== 0 ? int64Bytes(queryIndex) : undefined;
   const dataSize = 1 + varintSize(seriesSize) + seriesSize + (query ? 1 + query.length : 0);
-  const w = new Writer(Buffer.allocUnsafe(varintSize(dataSize) + 4 + dataSize));
+  const w = new ProtoWriter(Buffer.allocUnsafe(varintSize(dataSize) + 4 + dataSize));
   w.varint(dataSize);
   const crcAt = w.pos;
   w.pos += 4;

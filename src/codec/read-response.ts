@@ -2,81 +2,12 @@
 // protobufjs would carry each value through a JS number, and an engine may rewrite a NaN's
 // payload there (stale markers must survive bit for bit). The caller compresses the result.
 
-import { compareUtf8, sortLabels, type Label, type Labels, type SeriesSamples } from '../model.js';
-
-const TWO_32 = 4294967296;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-// int64 as protobuf varint: a negative value is its 64-bit two's complement (10 bytes).
-function int64Size(n: number): number {
-  return n < 0 ? 10 : varintSize(n);
-}
+import type { Label, SeriesSamples } from '../model.js';
+import { int64Size, ProtoWriter, varintSize, wireLabels } from './proto-writer.js';
 
 function checkTimestamp(ts: number): void {
   if (!Number.isSafeInteger(ts))
     throw new Error(`read response: timestamp ${ts} is not an integer within ±2^53`);
-}
-
-// Labels as sent: sorted by UTF-8 bytes; an empty value means "absent", so it is not written.
-function wireLabels(labels: Labels): readonly Label[] {
-  let sorted = true;
-  let empty = false;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i]!.value === '') empty = true;
-    if (i > 0 && compareUtf8(labels[i - 1]!.name, labels[i]!.name) > 0) sorted = false;
-  }
-  const out = sorted ? labels : sortLabels(labels);
-  return empty ? out.filter((l) => l.value !== '') : out;
-}
-
-class Writer {
-  pos = 0;
-  constructor(readonly buf: Buffer) {}
-
-  byte(b: number): void {
-    this.buf[this.pos++] = b;
-  }
-
-  varint(n: number): void {
-    while (n >= 128) {
-      this.buf[this.pos++] = (n % 128) | 0x80;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.pos++] = n;
-  }
-
-  int64(n: number): void {
-    let hi = Math.floor(n / TWO_32);
-    let lo = n - hi * TWO_32;
-    hi >>>= 0;
-    while (hi !== 0 || lo >= 128) {
-      this.buf[this.pos++] = (lo & 0x7f) | 0x80;
-      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
-      hi >>>= 7;
-    }
-    this.buf[this.pos++] = lo;
-  }
-
-  uint32le(n: number): void {
-    const buf = this.buf;
-    buf[this.pos] = n;
-    buf[this.pos + 1] = n >>> 8;
-    buf[this.pos + 2] = n >>> 16;
-    buf[this.pos + 3] = n >>> 24;
-    this.pos += 4;
-  }
-
-  string(s: string, bytes: number): void {
-    this.pos += this.buf.write(s, this.pos, bytes, 'utf8');
-  }
 }
 
 interface Planned {
@@ -121,7 +52,7 @@ function plan(s: SeriesSamples): Planned {
   return { labels, labelBytes, size };
 }
 
-function writeSeries(out: Writer, s: SeriesSamples, p: Planned): void {
+function writeSeries(out: ProtoWriter, s: SeriesSamples, p: Planned): void {
   out.byte(0x0a); // QueryResult.timeseries
   out.varint(p.size);
   for (let j = 0; j < p.labels.length; j++) {
@@ -175,7 +106,7 @@ export function encodeReadResponse(results: readonly (readonly SeriesSamples[])[
     resultSizes.push(size);
     total += 1 + varintSize(size) + size;
   }
-  const out = new Writer(Buffer.allocUnsafe(total));
+  const out = new ProtoWriter(Buffer.allocUnsafe(total));
   for (let r = 0; r < results.length; r++) {
     out.byte(0x0a); // ReadResponse.results
     out.varint(resultSizes[r]!);
