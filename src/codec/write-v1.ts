@@ -115,6 +115,9 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
     let exemplarCount = 0;
     const owners: CacheEntry[] = [];
     const metadata: MetricMetadata[] = [];
+    // Fields 4 and 5 are a 2.0 request's symbols and series (trap 9: each schema reserves the
+    // other's numbers, so a 2.0 body read as 1.0 would look like an empty, successful request).
+    let v2Fields = false;
 
     while (c.pos < end) {
       const topAt = c.pos;
@@ -128,6 +131,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       if (topKey !== 0x0a) {
         const field = topKey >>> 3;
         if (field === 1 || field === 3) throw wrongWireType(field, topKey & 7, topAt);
+        if (topKey === 0x22 || topKey === 0x2a) v2Fields = true;
         c.skip(topKey & 7, end, topAt);
         continue;
       }
@@ -250,6 +254,13 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       for (let i = firstSample; i < samples; i++) groupOf[i] = g;
     }
 
+    if (v2Fields && groups === 0 && metadata.length === 0) {
+      throw new RequestError(
+        400,
+        'v2_body_as_v1',
+        'the body is a remote write 2.0 request (symbols/timeseries fields 4 and 5) sent as 1.0; send Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request',
+      );
+    }
     return finish(samples, groups, interleaved, owners, metadata, histogramCount, exemplarCount);
   }
 

@@ -143,6 +143,17 @@ describe('remote write 2.0 on the embedded PostgreSQL backend', () => {
     assert.deepEqual(written(res), ['0', '0', '0']);
   });
 
+  it('a 2.0 body sent as 1.0 is a 400 naming the mix-up, never an empty success (trap 9)', async () => {
+    const body = snappyCompress(
+      encodeWriteV2Request([
+        { labels: [{ name: '__name__', value: 'v2_as_v1' }], samples: [{ timestampMs: T0, value: 1 }] },
+      ]),
+    );
+    const res = await post(`${gw.url}/api/v1/write`, body);
+    assert.equal(res.status, 400, res.text);
+    assert.match(res.text, /remote write 2\.0 request .* sent as 1\.0/);
+  });
+
   it('a v1 request gets no written headers', async () => {
     const body = snappyCompress(
       encodeWriteRequest([
