@@ -23,7 +23,7 @@
 // Owner and entry are one object in the normal case: a hit touches a single object.
 
 import { randomInt } from 'node:crypto';
-import { makeSeriesRef, type SeriesRef } from '../model.js';
+import type { SeriesRef } from '../model.js';
 import type { BuildLabels } from './label-set.js';
 
 export interface CacheEntry {
@@ -182,14 +182,13 @@ export function createSeriesCache(maxCached: number, buildLabels: BuildLabels): 
     const found = find(hash, src, s, e);
     if (found !== null) return use(found);
     built++;
-    const labels = buildLabels(src, s, e);
-    const ref = makeSeriesRef(labels);
+    const ref = buildLabels(src, s, e);
     const owner = byKey.get(ref.key);
     const entry: CacheEntry = {
       key: Buffer.from(src.subarray(s, e)),
       hash,
       ref: owner === undefined ? ref : owner.ref,
-      empty: labels.length === 0,
+      empty: ref.labels.length === 0,
       owner: undefined as unknown as CacheEntry,
       entries: 0,
       epoch: 0,
