@@ -7,7 +7,7 @@
 import { prepareCarbon } from '../test/harness/carbon.js';
 import { createSender, procStats, startGatewayProcess, timedRate } from './http-load.js';
 import { median, type BenchReport } from './report.js';
-import { buildWorkload } from './workload.js';
+import { buildScrapeRuns } from './workload.js';
 
 // 400 here only means "some NaN/stale samples were not stored"; anything else is a failure.
 const nanRejected = (status: number, text: string) => status === 400 && /unsupported_(nan|stale)/.test(text);
@@ -18,15 +18,8 @@ export async function runGraphiteBench(
   const seriesCount = options.series ?? 5_000;
   const runs = options.runs ?? 3;
   const scrapesPerRun = options.scrapesPerRun ?? 10;
-  const samplesPerRequest = 2000;
   const connections = 4;
-  const requestsPerScrape = Math.ceil(seriesCount / samplesPerRequest);
-  const workload = buildWorkload({
-    series: seriesCount,
-    scrapes: 1 + runs * scrapesPerRun,
-    samplesPerRequest,
-    seed: 11,
-  });
+  const scrapes = buildScrapeRuns({ series: seriesCount, runs, scrapesPerRun, seed: 11 });
   const reports: BenchReport[] = [];
   for (const mode of ['path', 'tags'] as const) {
     const carbon = await prepareCarbon();
@@ -39,13 +32,11 @@ export async function runGraphiteBench(
     });
     const sender = createSender(gateway.port, '/api/v1/write', connections, nanRejected);
     try {
-      await sender.sendAll(workload.bodies.slice(0, requestsPerScrape));
+      await sender.sendAll(scrapes.firstScrape);
       const rates: number[] = [];
       const cpu: number[] = [];
       for (let r = 0; r < runs; r++) {
-        const from = requestsPerScrape * (1 + r * scrapesPerRun);
-        const bodies = workload.bodies.slice(from, from + requestsPerScrape * scrapesPerRun);
-        const samples = Math.min(bodies.length * samplesPerRequest, seriesCount * scrapesPerRun);
+        const { bodies, samples } = scrapes.run(r);
         const before = procStats(gateway.pid);
         const t = performance.now();
         rates.push(await timedRate(samples, () => sender.sendAll(bodies)));

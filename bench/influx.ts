@@ -10,7 +10,7 @@
 import { startInfluxDB } from '../test/harness/influxdb.js';
 import { createSender, startGatewayProcess, timedRate } from './http-load.js';
 import { median, type BenchReport } from './report.js';
-import { buildWorkload } from './workload.js';
+import { buildScrapeRuns } from './workload.js';
 
 export interface InfluxBenchOptions {
   readonly series?: number;
@@ -24,14 +24,7 @@ export async function runInfluxBench(options: InfluxBenchOptions = {}): Promise<
   const runs = options.runs ?? 5;
   const scrapesPerRun = options.scrapesPerRun ?? 5;
   const connections = options.connections ?? 4;
-  const samplesPerRequest = 2000;
-  const requestsPerScrape = Math.ceil(seriesCount / samplesPerRequest);
-  const workload = buildWorkload({
-    series: seriesCount,
-    scrapes: 1 + runs * scrapesPerRun,
-    samplesPerRequest,
-    seed: 7,
-  });
+  const scrapes = buildScrapeRuns({ series: seriesCount, runs, scrapesPerRun, seed: 7 });
 
   const influx = await startInfluxDB();
   let gateway;
@@ -49,7 +42,7 @@ export async function runInfluxBench(options: InfluxBenchOptions = {}): Promise<
   const gw = (bodies: readonly Buffer[]) => gwSender.sendAll(bodies);
   const native = (bodies: readonly Buffer[]) => nativeSender.sendAll(bodies);
   try {
-    const first = workload.bodies.slice(0, requestsPerScrape);
+    const first = scrapes.firstScrape;
     const timed = (f: () => Promise<void>, samples: number) => timedRate(samples, f);
     // Native first here: the first writer to a fresh server also pays for creating the shard.
     const firstNative = await timed(() => native(first), seriesCount);
@@ -58,9 +51,7 @@ export async function runInfluxBench(options: InfluxBenchOptions = {}): Promise<
     const gwRates: number[] = [];
     const nativeRates: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const from = requestsPerScrape * (1 + r * scrapesPerRun);
-      const bodies = workload.bodies.slice(from, from + requestsPerScrape * scrapesPerRun);
-      const samples = Math.min(bodies.length * samplesPerRequest, seriesCount * scrapesPerRun);
+      const { bodies, samples } = scrapes.run(r);
       // Alternate who goes first, so neither always meets a server busy compacting the other's data.
       if (r % 2 === 0) {
         gwRates.push(await timed(() => gw(bodies), samples));

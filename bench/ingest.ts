@@ -6,7 +6,7 @@
 import { startPostgres } from '../test/harness/postgres.js';
 import { createSender, procStats, startGatewayProcess, timedRate } from './http-load.js';
 import { median, type BenchReport } from './report.js';
-import { buildWorkload } from './workload.js';
+import { buildScrapeRuns } from './workload.js';
 
 export interface IngestBenchOptions {
   readonly series?: number;
@@ -22,14 +22,8 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const runs = options.runs ?? 3;
   const scrapesPerRun = options.scrapesPerRun ?? 10;
   const connections = options.connections ?? 4;
-  const samplesPerRequest = 2000;
-  const requestsPerScrape = Math.ceil(seriesCount / samplesPerRequest);
-  const workload = buildWorkload({
-    series: seriesCount,
-    scrapes: 1 + runs * scrapesPerRun,
-    samplesPerRequest,
-    seed: 7,
-  });
+  const scrapes = buildScrapeRuns({ series: seriesCount, runs, scrapesPerRun, seed: 7 });
+  const { workload } = scrapes;
 
   const pg = await startPostgres();
   let gateway;
@@ -45,17 +39,13 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const sender = createSender(gateway.port, '/api/v1/write', connections);
   try {
     // First scrape: every series is new (series rows inserted, ids cached).
-    const firstRate = await timedRate(seriesCount, () =>
-      sender.sendAll(workload.bodies.slice(0, requestsPerScrape)),
-    );
+    const firstRate = await timedRate(seriesCount, () => sender.sendAll(scrapes.firstScrape));
     const afterFirst = procStats(pid);
 
     const rates: number[] = [];
     const cpu: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const from = requestsPerScrape * (1 + r * scrapesPerRun);
-      const bodies = workload.bodies.slice(from, from + requestsPerScrape * scrapesPerRun);
-      const samples = Math.min(bodies.length * samplesPerRequest, seriesCount * scrapesPerRun);
+      const { bodies, samples } = scrapes.run(r);
       const before = procStats(pid);
       const t = performance.now();
       rates.push(await timedRate(samples, () => sender.sendAll(bodies)));

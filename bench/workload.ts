@@ -232,3 +232,33 @@ export function buildWorkload(options: WorkloadOptions = {}): Workload {
   if (inRequest > 0) flush();
   return { bodies, samples: seriesCount * scrapes, series: seriesCount, rawBytes, wireBytes };
 }
+
+export interface ScrapeRuns {
+  readonly workload: Workload;
+  /** The first scrape's bodies: every series new to the receiver. */
+  readonly firstScrape: readonly Buffer[];
+  /** The bodies of measured run `r` (after the first scrape) and the samples they carry. */
+  run(r: number): { readonly bodies: readonly Buffer[]; readonly samples: number };
+}
+
+/** The workload as the ingestion benchmarks send it: one first scrape, then `runs` runs of `scrapesPerRun` scrapes. */
+export function buildScrapeRuns(options: {
+  readonly series: number;
+  readonly runs: number;
+  readonly scrapesPerRun: number;
+  readonly seed: number;
+}): ScrapeRuns {
+  const { series, runs, scrapesPerRun, seed } = options;
+  const samplesPerRequest = 2000;
+  const requestsPerScrape = Math.ceil(series / samplesPerRequest);
+  const workload = buildWorkload({ series, scrapes: 1 + runs * scrapesPerRun, samplesPerRequest, seed });
+  return {
+    workload,
+    firstScrape: workload.bodies.slice(0, requestsPerScrape),
+    run(r) {
+      const from = requestsPerScrape * (1 + r * scrapesPerRun);
+      const bodies = workload.bodies.slice(from, from + requestsPerScrape * scrapesPerRun);
+      return { bodies, samples: Math.min(bodies.length * samplesPerRequest, series * scrapesPerRun) };
+    },
+  };
+}
