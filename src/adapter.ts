@@ -3,7 +3,7 @@
 
 import type { Logger } from './log.js';
 import type { OptionsSchema, ParsedOptions } from './config/options.js';
-import type { ReadQuery, SeriesSamples, WriteBatch } from './model.js';
+import type { ReadQuery, SeriesExemplars, SeriesSamples, WriteBatch } from './model.js';
 
 export * from './model.js';
 export * from './errors.js';
@@ -25,8 +25,13 @@ export interface Rejection {
 
 /** What a successful write call did. written + sum(rejected.count) = batch.sampleCount. */
 export interface WriteOutcome {
+  /** Float samples stored. */
   readonly written: number;
   readonly rejected: readonly Rejection[];
+  /** Native histograms stored (omitted: 0). Only an adapter with capabilities.histograms gets any. */
+  readonly writtenHistograms?: number;
+  /** Exemplars stored (omitted: 0). Only an adapter with capabilities.exemplars gets any. */
+  readonly writtenExemplars?: number;
 }
 
 export interface Capabilities {
@@ -34,6 +39,18 @@ export interface Capabilities {
   readonly read: boolean;
   /** The adapter stores metric metadata (type/help/unit); otherwise it is counted as dropped. */
   readonly metadata: boolean;
+  /**
+   * The adapter stores native histograms (and returns them from read() when it reads);
+   * otherwise the core never hands it any and counts them dropped (`unsupported_histogram`).
+   */
+  readonly histograms: boolean;
+  /** The adapter stores exemplars; otherwise counted dropped (`unsupported_exemplar`). */
+  readonly exemplars: boolean;
+  /**
+   * read() yields series in label-set order (compareLabelSets), each label set once, so the core
+   * can stream them without collecting the whole result first. Unset: the core collects and sorts.
+   */
+  readonly sortedRead?: boolean;
 }
 
 export interface Health {
@@ -74,6 +91,12 @@ export interface Adapter {
    * back. Each yielded series has its samples sorted by timestamp.
    */
   read?(query: ReadQuery, signal: AbortSignal): AsyncIterable<SeriesSamples>;
+
+  /**
+   * Yields the stored exemplars of the series matching the query, in [startMs, endMs], sorted by
+   * timestamp within a series. Only for adapters with capabilities.exemplars.
+   */
+  readExemplars?(query: ReadQuery, signal: AbortSignal): AsyncIterable<SeriesExemplars>;
 
   /** Reachability for /-/ready. Must not throw. */
   health(): Promise<Health>;

@@ -31,6 +31,11 @@ export interface SeriesSamples {
   readonly timestamps: Float64Array;
   /** Same length as timestamps; exact IEEE-754 bits. */
   readonly values: Float64Array;
+  /**
+   * Read only: the series' native histograms, sorted by timestamp. A series may hold float
+   * samples, histograms or (when its type changed over time) both.
+   */
+  readonly histograms?: readonly NativeHistogram[];
 }
 
 /** MetricType enum of prompb, by wire value. */
@@ -53,12 +58,95 @@ export interface MetricMetadata {
   readonly unit: string;
 }
 
+// ---- native histograms and exemplars --------------------------------------------------------
+//
+// Rare next to float samples, so they are plain objects. Every float64 field keeps its exact bits:
+// scalars as bigint bit patterns (a stale histogram is marked by a NaN sum with the stale bits),
+// lists in Float64Arrays. Integer counts are exact 64-bit bigints.
+
+/** A run of consecutive buckets: the first span's offset is the starting bucket index, later offsets the gap. */
+export interface BucketSpan {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** prompb Histogram.ResetHint wire values. */
+export const RESET_HINT = { UNKNOWN: 0, YES: 1, NO: 2, GAUGE: 3 } as const;
+
+interface HistogramCommon {
+  /** Milliseconds since the epoch, within ±2^53. */
+  readonly timestampMs: number;
+  /** Created/start timestamp (remote write 2.0), 0 when unset. */
+  readonly startTimestampMs: number;
+  /** −4…8 exponential; −53 custom buckets (customValues are the upper bounds). */
+  readonly schema: number;
+  /** RESET_HINT value as sent (unknown values kept). */
+  readonly resetHint: number;
+  /** Bits of the float64 sum. */
+  readonly sumBits: bigint;
+  /** Bits of the float64 zero threshold. */
+  readonly zeroThresholdBits: bigint;
+  readonly negativeSpans: readonly BucketSpan[];
+  readonly positiveSpans: readonly BucketSpan[];
+  /** Upper bounds of custom buckets (schema −53); empty otherwise. */
+  readonly customValues: Float64Array;
+}
+
+/** Integer counts: the `count_int` oneof member (or neither count set). */
+export interface IntHistogram extends HistogramCommon {
+  readonly kind: 'int';
+  /** uint64 */
+  readonly count: bigint;
+  /** uint64 */
+  readonly zeroCount: bigint;
+  /** sint64 deltas across all spans of the side: the first is absolute, then the change. */
+  readonly negativeDeltas: BigInt64Array;
+  readonly positiveDeltas: BigInt64Array;
+}
+
+/** Float counts: the `count_float` oneof member. */
+export interface FloatHistogram extends HistogramCommon {
+  readonly kind: 'float';
+  readonly countBits: bigint;
+  readonly zeroCountBits: bigint;
+  /** Absolute bucket counts across all spans of the side. */
+  readonly negativeCounts: Float64Array;
+  readonly positiveCounts: Float64Array;
+}
+
+export type NativeHistogram = IntHistogram | FloatHistogram;
+
+/** One series' native histograms, in arrival order (written) or by timestamp (read). */
+export interface SeriesHistograms {
+  readonly series: SeriesRef;
+  readonly histograms: readonly NativeHistogram[];
+}
+
+export interface Exemplar {
+  /** As sent (may be empty); not the series' labels. */
+  readonly labels: Labels;
+  readonly timestampMs: number;
+  /** Bits of the float64 value. */
+  readonly valueBits: bigint;
+}
+
+export interface SeriesExemplars {
+  readonly series: SeriesRef;
+  readonly exemplars: readonly Exemplar[];
+}
+
 /** What one remote-write request carries, grouped by series. */
 export interface WriteBatch {
   readonly series: readonly SeriesSamples[];
   /** Total samples over all series. */
   readonly sampleCount: number;
   readonly metadata: readonly MetricMetadata[];
+  /** Native histograms by series; empty for an adapter without capabilities.histograms. */
+  readonly histograms: readonly SeriesHistograms[];
+  readonly histogramCount: number;
+  /** Exemplars by series; empty for an adapter without capabilities.exemplars. */
+  readonly exemplars: readonly SeriesExemplars[];
+  readonly exemplarCount: number;
 }
 
 export type MatcherType = 'EQ' | 'NEQ' | 'RE' | 'NRE';
@@ -123,6 +211,20 @@ export function setValueBits(values: Float64Array, index: number, bits: bigint):
 export function isStaleMarker(values: Float64Array, index: number): boolean {
   const [lo, hi] = valueWords(values, index);
   return hi === STALE_NAN_HI && lo === STALE_NAN_LO;
+}
+
+/** The double with exactly these bits, as a JS number (a NaN's payload is not guaranteed to survive). */
+export function bitsToNumber(bits: bigint): number {
+  scratchWords[0] = Number(bits & 0xffffffffn);
+  scratchWords[1] = Number((bits >> 32n) & 0xffffffffn);
+  return scratch[0]!;
+}
+
+export const STALE_NAN_BITS = 0x7ff0000000000002n;
+
+/** Whether these float64 bits are Prometheus' staleness marker. */
+export function isStaleBits(bits: bigint): boolean {
+  return bits === STALE_NAN_BITS;
 }
 
 /** Bits of an ordinary (non-NaN) number; NaNs have no defined bits once they are a JS number. */
@@ -190,3 +292,24 @@ export function compareLabelSets(a: Labels, b: Labels): number {
 /** Largest and smallest timestamps a JS number holds exactly; outside is a 400. */
 export const MAX_SAFE_TIMESTAMP_MS = Number.MAX_SAFE_INTEGER;
 export const MIN_SAFE_TIMESTAMP_MS = Number.MIN_SAFE_INTEGER;
+
+/** A WriteBatch from its parts, with the counts computed (for adapters' tests and the fan-out). */
+export function makeWriteBatch(parts: {
+  readonly series?: readonly SeriesSamples[];
+  readonly metadata?: readonly MetricMetadata[];
+  readonly histograms?: readonly SeriesHistograms[];
+  readonly exemplars?: readonly SeriesExemplars[];
+}): WriteBatch {
+  const series = parts.series ?? [];
+  const histograms = parts.histograms ?? [];
+  const exemplars = parts.exemplars ?? [];
+  return {
+    series,
+    sampleCount: series.reduce((n, s) => n + s.timestamps.length, 0),
+    metadata: parts.metadata ?? [],
+    histograms,
+    histogramCount: histograms.reduce((n, s) => n + s.histograms.length, 0),
+    exemplars,
+    exemplarCount: exemplars.reduce((n, s) => n + s.exemplars.length, 0),
+  };
+}

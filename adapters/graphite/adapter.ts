@@ -87,7 +87,7 @@ export function createGraphiteAdapter(options: GraphiteOptions, context: Adapter
   };
 
   return {
-    capabilities: { read: web !== undefined, metadata: false },
+    capabilities: { read: web !== undefined, metadata: false, histograms: false, exemplars: false },
 
     async start(signal) {
       if (closed) throw closedError(context.name);

@@ -173,7 +173,7 @@ export function createInfluxAdapter(options: InfluxOptions, context: AdapterCont
   };
 
   return {
-    capabilities: { read: true, metadata: false },
+    capabilities: { read: true, metadata: false, histograms: false, exemplars: false },
 
     async start(signal) {
       if (closed) throw new RetryableError('CLOSED', `InfluxDB adapter "${context.name}" is closed`);

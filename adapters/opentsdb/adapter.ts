@@ -69,7 +69,7 @@ export function createOpenTsdbAdapter(options: OpenTsdbOptions, context: Adapter
   };
 
   return {
-    capabilities: { read: true, metadata: false },
+    capabilities: { read: true, metadata: false, histograms: false, exemplars: false },
 
     async start(signal) {
       refuse('start', signal);

@@ -176,7 +176,7 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
   };
 
   return {
-    capabilities: { read: true, metadata: true },
+    capabilities: { read: true, metadata: true, histograms: false, exemplars: false },
 
     async start(signal) {
       if (closed) throw new RetryableError('CLOSED', `PostgreSQL adapter "${context.name}" is closed`);

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import type { Adapter, WriteBatch } from '../../src/adapter.js';
+import { makeWriteBatch, type Adapter, type WriteBatch } from '../../src/adapter.js';
 import { bitsOf, makeBatch, readAll, seriesSamples } from '../../test/contract/adapter-contract.js';
 import { startPostgres, type PostgresServer } from '../../test/harness/postgres.js';
 import { connectSql, signal, startTestAdapter } from './test-support.js';
@@ -69,7 +69,7 @@ describe('postgres write path (PostgreSQL 15)', () => {
       ],
     });
     s.timestamps[1] = T0 + 0.5;
-    const outcome = await adapter.write({ series: [s], sampleCount: 2, metadata: [] }, signal());
+    const outcome = await adapter.write(makeWriteBatch({ series: [s] }), signal());
     assert.equal(outcome.written, 1);
     assert.deepEqual(
       outcome.rejected.map((r) => [r.reason, r.count]),
@@ -154,16 +154,14 @@ describe('postgres write path (PostgreSQL 15)', () => {
   });
 
   it('upserts metric metadata, last write wins, resend changes nothing', async () => {
-    const batch: WriteBatch = {
-      series: [],
-      sampleCount: 0,
+    const batch: WriteBatch = makeWriteBatch({
       metadata: [
         { type: 1, metricFamilyName: 'meta_total', help: 'old', unit: '' },
         { type: 1, metricFamilyName: 'meta_total', help: 'Requests "served".', unit: 'requests' },
         { type: 99, metricFamilyName: 'meta_odd', help: '', unit: '' },
         { type: 2, metricFamilyName: 'meta_bad', help: 'nul\u0000', unit: '' },
       ],
-    };
+    });
     assert.deepEqual(await adapter.write(batch, signal()), { written: 0, rejected: [] });
     const read = async () =>
       (

@@ -319,7 +319,15 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       valWords = new Uint32Array(0);
       groupOf = new Int32Array(0);
     }
-    return { series, sampleCount: samples, metadata, histogramCount, exemplarCount };
+    return {
+      series,
+      sampleCount: samples,
+      metadata,
+      histograms: [],
+      histogramCount,
+      exemplars: [],
+      exemplarCount,
+    };
   }
 
   return {

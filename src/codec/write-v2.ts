@@ -523,7 +523,15 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       valWords = new Uint32Array(0);
       groupOf = new Int32Array(0);
     }
-    return { series, sampleCount: samples, metadata, histogramCount, exemplarCount };
+    return {
+      series,
+      sampleCount: samples,
+      metadata,
+      histograms: [],
+      histogramCount,
+      exemplars: [],
+      exemplarCount,
+    };
   }
 
   return {

@@ -13,6 +13,7 @@ import {
   PermanentError,
   RetryableError,
   makeSeriesRef,
+  makeWriteBatch,
   setValueBits,
   sortLabels,
   valueBits,
@@ -67,8 +68,7 @@ export function seriesSamples(spec: SeriesSpec): SeriesSamples {
 }
 
 export function makeBatch(specs: readonly SeriesSpec[]): WriteBatch {
-  const series = specs.map(seriesSamples);
-  return { series, sampleCount: series.reduce((n, s) => n + s.timestamps.length, 0), metadata: [] };
+  return makeWriteBatch({ series: specs.map(seriesSamples) });
 }
 
 /** Bits of an ordinary number (never call this with NaN). */

@@ -21,7 +21,7 @@ export interface MockBehaviour {
 
 export function createMockAdapter(behaviour: MockBehaviour): Adapter {
   return {
-    capabilities: { read: false, metadata: false },
+    capabilities: { read: false, metadata: false, histograms: false, exemplars: false },
     async start() {},
     async write(batch, signal): Promise<WriteOutcome> {
       behaviour.calls++;
