@@ -9,6 +9,8 @@ export * from './model.js';
 export * from './errors.js';
 export * from './config/options.js';
 export { networkErrorCode } from './network-errors.js';
+/** The exact protobuf form of a native histogram, for adapters that store it as bytes. */
+export { decodeHistogramBytes, encodeHistogram } from './codec/histogram-proto.js';
 export type { Logger } from './log.js';
 /** Prometheus matcher semantics, for adapters that filter series before fetching samples. */
 export { compileMatchers, matchesEmpty } from './read/matchers.js';

@@ -62,9 +62,21 @@ export function createMetrics(
       labelNames: ['backend'],
       registers,
     }),
+    histogramsWritten: new Counter({
+      name: 'promgate_histograms_written_total',
+      help: 'Native histogram samples a backend confirmed as stored.',
+      labelNames: ['backend'],
+      registers,
+    }),
+    exemplarsWritten: new Counter({
+      name: 'promgate_exemplars_written_total',
+      help: 'Exemplars a backend confirmed as stored.',
+      labelNames: ['backend'],
+      registers,
+    }),
     samplesDropped: new Counter({
       name: 'promgate_samples_dropped_total',
-      help: 'Samples a backend did not store, by reason (rejected data, shed load, failed write).',
+      help: 'Samples, native histogram samples and exemplars a backend did not store, by reason (unsupported kind, rejected data, shed load, failed write).',
       labelNames: ['backend', 'reason'],
       registers,
     }),

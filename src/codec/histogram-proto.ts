@@ -12,7 +12,7 @@ import {
   type BucketSpan,
   type NativeHistogram,
 } from '../model.js';
-import { corrupt, WT_LEN, WT_VARINT, wrongWireType, type Cursor } from './proto-cursor.js';
+import { corrupt, Cursor, WT_LEN, WT_VARINT, wrongWireType } from './proto-cursor.js';
 
 const WT_FIXED64 = 1;
 const MASK64 = (1n << 64n) - 1n;
@@ -394,4 +394,10 @@ export function encodeHistogram(h: NativeHistogram, options: HistogramEncodeOpti
 /** Total observations as a JS number (for SQL columns and logs; exact up to 2^53). */
 export function histogramCount(h: NativeHistogram): number {
   return h.kind === 'int' ? Number(h.count) : bitsToNumber(h.countBits);
+}
+
+/** Decodes a whole buffer holding one Histogram message (e.g. as an adapter stored it). */
+export function decodeHistogramBytes(bytes: Uint8Array): NativeHistogram {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeHistogram(new Cursor(buf), buf.length);
 }

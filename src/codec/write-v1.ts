@@ -15,13 +15,18 @@ import { ConfigError, RequestError } from '../errors.js';
 import {
   MAX_SAFE_TIMESTAMP_MS,
   MIN_SAFE_TIMESTAMP_MS,
+  type Exemplar,
   type MetricMetadata,
+  type NativeHistogram,
   type SeriesSamples,
   type WriteBatch,
 } from '../model.js';
 import { createLabelBuilder, describeLabels, gatherLabelFields } from './label-set.js';
 import { corrupt, Cursor, wrongWireType } from './proto-cursor.js';
 import { createSeriesCache, type CacheEntry } from './series-cache.js';
+import { decodeExemplar } from './exemplar-proto.js';
+import { createExtrasCollector, type ExtrasParts } from './extras-collector.js';
+import { decodeHistogram } from './histogram-proto.js';
 import { decodeMetadata } from './write-v1-metadata.js';
 
 export interface WriteV1DecoderOptions {
@@ -32,8 +37,8 @@ export interface WriteV1DecoderOptions {
   readonly maxLabelValueBytes?: number;
 }
 
-/** A decoded request. Histograms and exemplars are not in the model yet: only counted. */
-export type DecodedWrite = WriteBatch & { readonly histogramCount: number; readonly exemplarCount: number };
+/** A decoded request. */
+export type DecodedWrite = WriteBatch;
 
 export interface WriteV1Decoder {
   /** Decodes an uncompressed WriteRequest. Throws RequestError(400) on bad input. */
@@ -113,6 +118,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
     let interleaved = false;
     let histogramCount = 0;
     let exemplarCount = 0;
+    const extras_ = createExtrasCollector();
     const owners: CacheEntry[] = [];
     const metadata: MetricMetadata[] = [];
     // Fields 4 and 5 are a 2.0 request's symbols and series (trap 9: each schema reserves the
@@ -145,6 +151,8 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       let labelEnd = -1;
       let labelsSplit = false;
       let extras = 0;
+      let entryHistograms: NativeHistogram[] | undefined;
+      let entryExemplars: Exemplar[] | undefined;
       // Fast path: the label fields are the predicted series' key, so skip walking them.
       const predicted = buf[entryStart] === 0x0a ? predict(buf, entryStart, entryEnd) : null;
       if (predicted !== null) {
@@ -201,9 +209,8 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
         } else if (key === 0x1a || key === 0x22) {
           const msgLen = c.length(entryEnd);
           const msgEnd = c.pos + msgLen;
-          c.skipMessage(msgEnd);
-          if (key === 0x1a) exemplarCount++;
-          else histogramCount++;
+          if (key === 0x1a) (entryExemplars ??= []).push(decodeExemplar(c, msgEnd));
+          else (entryHistograms ??= []).push(decodeHistogram(c, msgEnd));
           extras++;
         } else {
           const field = key >>> 3;
@@ -235,6 +242,10 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
           `time series entry at byte ${topAt} has only empty labels`,
         );
       }
+      if (extras > 0) {
+        if (entryHistograms) histogramCount += extras_.histograms(owner.ref, entryHistograms);
+        if (entryExemplars) exemplarCount += extras_.exemplars(owner.ref, entryExemplars);
+      }
       if (sampleCount === 0) continue;
       let g: number;
       if (owner.epoch === requestEpoch) {
@@ -261,7 +272,14 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
         'the body is a remote write 2.0 request (symbols/timeseries fields 4 and 5) sent as 1.0; send Content-Type: application/x-protobuf;proto=io.prometheus.write.v2.Request',
       );
     }
-    return finish(samples, groups, interleaved, owners, metadata, histogramCount, exemplarCount);
+    return finish(
+      samples,
+      groups,
+      interleaved,
+      owners,
+      metadata,
+      extras_.batchParts(histogramCount, exemplarCount),
+    );
   }
 
   function lookupGathered(key: Buffer): CacheEntry {
@@ -276,8 +294,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
     interleaved: boolean,
     owners: CacheEntry[],
     metadata: MetricMetadata[],
-    histogramCount: number,
-    exemplarCount: number,
+    extras: ExtrasParts,
   ): DecodedWrite {
     const timestamps = tsScratch.slice(0, samples);
     let values: Float64Array;
@@ -319,15 +336,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       valWords = new Uint32Array(0);
       groupOf = new Int32Array(0);
     }
-    return {
-      series,
-      sampleCount: samples,
-      metadata,
-      histograms: [],
-      histogramCount,
-      exemplars: [],
-      exemplarCount,
-    };
+    return { series, sampleCount: samples, metadata, ...extras };
   }
 
   return {

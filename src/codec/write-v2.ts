@@ -1,6 +1,5 @@
 // Hand-written decoder of io.prometheus.write.v2.Request (remote write 2.0, protocols.md §3)
-// into the same DecodedWrite as the 1.0 decoder (write-v1.ts): the model's WriteBatch plus the
-// counts of what the model cannot hold yet (native histograms, exemplars).
+// into the same WriteBatch as the 1.0 decoder (write-v1.ts).
 //
 // A 2.0 request sends every string once, in the symbols table, and each TimeSeries refers to
 // its labels by (name_ref, value_ref) pairs. The refs mean nothing across requests (each request
@@ -21,11 +20,11 @@
 // - Labels follow the 1.0 rules exactly (the 1.0 label builder, same reasons); empty values are
 //   dropped as in 1.0; entries with equal label sets form one series.
 // - Every TimeSeries needs labels and at least one sample or histogram (400 otherwise).
-// - Created/start timestamps (rc.3 TimeSeries.created_timestamp = 6, rc.4 Sample.start_timestamp
-//   = 3 and Histogram.start_timestamp = 17) are accepted and ignored: the model has no place for
-//   them yet (issue #6 items 2-4).
-// - Histograms and exemplars are checked for wire structure (exemplar refs also for range) and
-//   only counted, as in 1.0.
+// - Native histograms (field 3) and exemplars (field 4) are decoded into the model
+//   (histogram-proto.ts, exemplar-proto.ts); exemplar label refs are checked like series refs.
+// - Start timestamps: a histogram's own (rc.4 Histogram.start_timestamp = 17) wins over the
+//   series' (rc.3 TimeSeries.created_timestamp = 6). Float samples have no place for one in the
+//   model: rc.4 Sample.start_timestamp = 3 is accepted and not stored.
 // - Per-series metadata becomes one MetricMetadata per metric family (the series' __name__),
 //   the first informative one of the request winning. Metadata with type UNSPECIFIED and no
 //   help or unit carries nothing (Prometheus sends it so without metadata-wal-records, §3.1) and
@@ -35,11 +34,17 @@ import { ConfigError, RequestError } from '../errors.js';
 import {
   MAX_SAFE_TIMESTAMP_MS,
   MIN_SAFE_TIMESTAMP_MS,
+  type Exemplar,
+  type Label,
   type MetricMetadata,
+  type NativeHistogram,
   type SeriesSamples,
 } from '../model.js';
+import { decodeExemplar } from './exemplar-proto.js';
+import { createExtrasCollector, type ExtrasParts } from './extras-collector.js';
+import { decodeHistogram } from './histogram-proto.js';
 import { createLabelBuilder } from './label-set.js';
-import { corrupt, Cursor, WT_LEN, WT_VARINT, wrongWireType } from './proto-cursor.js';
+import { corrupt, Cursor, WT_VARINT, wrongWireType } from './proto-cursor.js';
 import { createSeriesCache, type CacheEntry } from './series-cache.js';
 import type { DecodedWrite, WriteV1DecoderOptions } from './write-v1.js';
 import { createSymbolTable } from './write-v2-symbols.js';
@@ -55,7 +60,6 @@ export interface WriteV2Decoder {
   seriesBuilt(): number;
 }
 
-const WT_FIXED64 = 1;
 const INITIAL_SAMPLES = 4096;
 /** Bound on one series' labels in their 1.0 form when no label limits are configured. */
 const MAX_LABEL_BYTES = 16 << 20;
@@ -308,6 +312,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     let samples = 0;
     let histogramCount = 0;
     let exemplarCount = 0;
+    const extras = createExtrasCollector();
 
     for (let k = 0; k < entries; k++) {
       const entryStart = entryStarts[k]!;
@@ -320,6 +325,9 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       let metaType = 0;
       let helpRef = 0;
       let unitRef = 0;
+      let createdMs = 0;
+      let entryHistograms: NativeHistogram[] | undefined;
+      let entryExemplars: Exemplar[] | undefined;
 
       while (c.pos < entryEnd) {
         const at = c.pos;
@@ -350,7 +358,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
             } else if (sk === 0x10) {
               ts = c.int64(sampleEnd);
             } else if (sk === 0x18) {
-              c.int64(sampleEnd); // start_timestamp (rc.4): accepted, not stored yet
+              c.int64(sampleEnd); // start_timestamp (rc.4): accepted, no place in the model
             } else {
               const field = sk >>> 3;
               if (field >= 1 && field <= 3) throw wrongWireType(field, sk & 7, p);
@@ -373,13 +381,15 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
         } else if (key === 0x1a) {
           const msgEndLen = c.length(entryEnd);
           const msgEnd = c.pos + msgEndLen;
-          c.skipMessage(msgEnd);
+          (entryHistograms ??= []).push(decodeHistogram(c, msgEnd));
           histograms++;
         } else if (key === 0x22) {
           const msgEndLen = c.length(entryEnd);
           const msgEnd = c.pos + msgEndLen;
-          checkExemplar(c, msgEnd, nRefs);
-          exemplarCount++;
+          const seriesRefs = nRefs;
+          const resolve = (exemplarRefs: readonly number[], exemplarAt: number): Label[] =>
+            exemplarLabels(exemplarRefs, exemplarAt, seriesRefs);
+          (entryExemplars ??= []).push(decodeExemplar(c, msgEnd, resolve));
         } else if (key === 0x2a) {
           const msgEndLen = c.length(entryEnd);
           const msgEnd = c.pos + msgEndLen;
@@ -397,7 +407,8 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
             } else c.skip(mk & 7, msgEnd, p);
           }
         } else if (key === 0x30) {
-          c.int64(entryEnd); // created_timestamp (rc.3): accepted, not stored yet
+          // created_timestamp (rc.3): the start time of the series' histograms that carry none.
+          createdMs = c.int64(entryEnd);
         } else {
           const field = key >>> 3;
           if (field >= 1 && field <= 6) throw wrongWireType(field, key & 7, at);
@@ -413,6 +424,16 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       if (sampleCount + histograms === 0) {
         throw seriesError('no_samples', 'time series has neither samples nor histograms', nRefs);
       }
+      if (entryHistograms) {
+        const withStart =
+          createdMs === 0 || createdMs > MAX_SAFE_TIMESTAMP_MS || createdMs < MIN_SAFE_TIMESTAMP_MS
+            ? entryHistograms
+            : entryHistograms.map((h) =>
+                h.startTimestampMs === 0 ? { ...h, startTimestampMs: createdMs } : h,
+              );
+        extras.histograms(owner.ref, withStart);
+      }
+      if (entryExemplars) exemplarCount += extras.exemplars(owner.ref, entryExemplars);
       if (sampleCount > 0) {
         groupCount[g]! += sampleCount;
         for (let i = firstSample; i < samples; i++) groupOf[i] = g;
@@ -432,7 +453,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       }
     }
 
-    const result = finish(samples, [...metadata.values()], histogramCount, exemplarCount);
+    const result = finish(samples, [...metadata.values()], extras.batchParts(histogramCount, exemplarCount));
     // Drop references to this request's body and strings.
     owners = [];
     body = Buffer.alloc(0);
@@ -440,57 +461,35 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     return result;
   }
 
-  // One Exemplar: refs in range and paired, value and timestamp with their wire types.
-  function checkExemplar(c: Cursor, end: number, seriesRefs: number): void {
-    const at = c.pos;
-    let n = 0;
-    const count = symbols.count();
-    const check = (ref: number): void => {
-      if (ref >= count) {
-        throw seriesError(
-          'invalid_symbol_ref',
-          `exemplar at byte ${at}: label reference ${ref} is out of range (${count} symbols)`,
-          seriesRefs,
-        );
-      }
-      n++;
-    };
-    while (c.pos < end) {
-      const p = c.pos;
-      const key = c.key(end);
-      const field = key >>> 3;
-      const wt = key & 7;
-      if (field === 1 && wt === WT_LEN) {
-        const refsEndLen = c.length(end);
-        const refsEnd = c.pos + refsEndLen;
-        while (c.pos < refsEnd) check(c.varint(refsEnd));
-      } else if (field === 1 && wt === WT_VARINT) {
-        check(c.varint(end));
-      } else if (field === 2 && wt === WT_FIXED64) {
-        c.skip(wt, end, p);
-      } else if (field === 3 && wt === WT_VARINT) {
-        c.int64(end);
-      } else if (field >= 1 && field <= 3) {
-        throw wrongWireType(field, wt, p);
-      } else c.skip(wt, end, p);
-    }
-    if (n % 2 !== 0) {
+  // An exemplar's label refs: paired, in range, resolved to their strings.
+  function exemplarLabels(exemplarRefs: readonly number[], at: number, seriesRefs: number): Label[] {
+    if (exemplarRefs.length % 2 !== 0) {
       throw seriesError(
         'odd_label_refs',
-        `exemplar at byte ${at}: odd number of label refs (${n})`,
+        `exemplar at byte ${at}: odd number of label refs (${exemplarRefs.length})`,
         seriesRefs,
       );
     }
+    const count = symbols.count();
+    const labels: Label[] = [];
+    for (let i = 0; i < exemplarRefs.length; i += 2) {
+      for (const ref of [exemplarRefs[i]!, exemplarRefs[i + 1]!]) {
+        if (ref >= count) {
+          throw seriesError(
+            'invalid_symbol_ref',
+            `exemplar at byte ${at}: label reference ${ref} is out of range (${count} symbols)`,
+            seriesRefs,
+          );
+        }
+      }
+      labels.push({ name: symbols.text(exemplarRefs[i]!), value: symbols.text(exemplarRefs[i + 1]!) });
+    }
+    return labels;
   }
 
   // Copies the scratch samples into exact-size arrays grouped by series (arrival order within a
   // series), moving 32-bit words so that NaN payloads survive.
-  function finish(
-    samples: number,
-    metadata: MetricMetadata[],
-    histogramCount: number,
-    exemplarCount: number,
-  ): DecodedWrite {
+  function finish(samples: number, metadata: MetricMetadata[], extras: ExtrasParts): DecodedWrite {
     const offset = new Int32Array(groups);
     const fill = new Int32Array(groups);
     for (let g = 0, at = 0; g < groups; g++) {
@@ -510,7 +509,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     const series: SeriesSamples[] = [];
     for (let g = 0; g < groups; g++) {
       const n = groupCount[g]!;
-      if (n === 0) continue; // histograms only: counted, not in the model yet
+      if (n === 0) continue; // histograms only: in extras
       series.push({
         series: owners[g]!.ref,
         timestamps: new Float64Array(timestamps.buffer, offset[g]! * 8, n),
@@ -523,15 +522,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       valWords = new Uint32Array(0);
       groupOf = new Int32Array(0);
     }
-    return {
-      series,
-      sampleCount: samples,
-      metadata,
-      histograms: [],
-      histogramCount,
-      exemplars: [],
-      exemplarCount,
-    };
+    return { series, sampleCount: samples, metadata, ...extras };
   }
 
   return {

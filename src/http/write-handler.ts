@@ -6,8 +6,9 @@ import type { WriteV1Decoder } from '../codec/write-v1.js';
 import type { WriteV2Decoder } from '../codec/write-v2.js';
 import type { WebConfig } from '../config/config.js';
 import type { Metrics } from '../metrics.js';
+import type { WriteBatch } from '../model.js';
 import type { Backend } from '../pipeline/backend.js';
-import { fanOutWrite } from '../write/fan-out.js';
+import { fanOutWrite, routeWrite, type Route } from '../write/fan-out.js';
 import { readBody } from './body.js';
 import { checkSnappyEncoding, writeProtocol } from './content-type.js';
 import { writeAnswer } from './write-status.js';
@@ -45,34 +46,21 @@ export function createWriteHandler(deps: WriteHandlerDeps) {
     if (batch.histogramCount > 0) metrics.receivedHistograms.inc({ protocol }, batch.histogramCount);
     if (batch.exemplarCount > 0) metrics.receivedExemplars.inc({ protocol }, batch.exemplarCount);
 
-    // Native histograms and exemplars are not in the model yet (remote write 2.0 issue): count
-    // them as dropped for every backend so nothing disappears without a counter.
-    for (const b of backends) {
-      if (batch.histogramCount > 0)
-        metrics.samplesDropped.inc(
-          { backend: b.name, reason: 'unsupported_histogram' },
-          batch.histogramCount,
-        );
-      if (batch.exemplarCount > 0)
-        metrics.samplesDropped.inc({ backend: b.name, reason: 'unsupported_exemplar' }, batch.exemplarCount);
-    }
-
-    // A metadata-only request goes only to the backends that store metadata; it must be
-    // answered 2xx or Prometheus logs a non-recoverable error.
-    const routed =
-      batch.series.length > 0 ? backends : backends.filter((b) => b.adapter.capabilities.metadata);
-    countUnstoredMetadata(batch.metadata.length, backends, metrics);
+    // Each backend gets what it can store; the rest is counted as dropped for it (fan-out.ts).
+    const routes = routeWrite(batch, backends, metrics);
     // Remote write 2.0 forbids a 2xx when any piece was not stored (§3.5), and a Prometheus
-    // sender drops a 2xx whose headers say nothing was written: histograms and exemplars that
-    // cannot be stored yet make the answer a 400 that says so, after the samples are stored.
+    // sender drops a 2xx whose headers say nothing was written: histograms or exemplars that no
+    // backend can store make the answer a 400 that says so, after the rest is stored.
     // (1.0 keeps 204 and the counters: its senders send exemplars with every batch.)
-    const unstorable = protocol === '2.0' ? unstorableMessage(batch.histogramCount, batch.exemplarCount) : '';
-    if (routed.length === 0 || (batch.series.length === 0 && batch.metadata.length === 0)) {
+    const unstorable = protocol === '2.0' ? unstorableMessage(batch, routes) : '';
+    if (routes.length === 0) {
+      // Nothing any backend stores, e.g. metadata with no metadata-capable backend: it must be
+      // answered 2xx or Prometheus logs a non-recoverable error.
       if (unstorable) res.status(400).type('text/plain').send(`${unstorable}\n`);
       else res.status(204).end();
       return;
     }
-    const results = await fanOutWrite(batch, routed, deadline, metrics);
+    const results = await fanOutWrite(routes, deadline, metrics);
     const answer = writeAnswer(results, protocol);
     res.status(answer.status).set(answer.headers);
     if (unstorable && answer.status < 500) {
@@ -85,19 +73,14 @@ export function createWriteHandler(deps: WriteHandlerDeps) {
   };
 }
 
-function unstorableMessage(histograms: number, exemplars: number): string {
+function unstorableMessage(batch: WriteBatch, routes: readonly Route[]): string {
   const parts: string[] = [];
-  if (histograms > 0) parts.push(`${histograms} native histogram sample(s)`);
-  if (exemplars > 0) parts.push(`${exemplars} exemplar(s)`);
-  if (parts.length === 0) return '';
-  return `${parts.join(' and ')} not stored: no backend can store them yet (counted in promgate_samples_dropped_total)`;
-}
-
-/** Metadata sent to a backend that cannot store it is counted, never silently lost. */
-function countUnstoredMetadata(count: number, backends: readonly Backend[], metrics: Metrics): void {
-  if (count === 0) return;
-  for (const b of backends) {
-    if (!b.adapter.capabilities.metadata)
-      metrics.metadataDropped.inc({ backend: b.name, reason: 'unsupported_metadata' }, count);
+  if (batch.histogramCount > 0 && !routes.some((r) => r.batch.histogramCount > 0)) {
+    parts.push(`${batch.histogramCount} native histogram sample(s)`);
   }
+  if (batch.exemplarCount > 0 && !routes.some((r) => r.batch.exemplarCount > 0)) {
+    parts.push(`${batch.exemplarCount} exemplar(s)`);
+  }
+  if (parts.length === 0) return '';
+  return `${parts.join(' and ')} not stored: no configured backend can store them (counted in promgate_samples_dropped_total)`;
 }

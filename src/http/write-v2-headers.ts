@@ -4,8 +4,8 @@
 // non-retried failure to it, so they must say what was really stored, on failures too.
 //
 // A request is stored only as far as every backend it was routed to stored it, so the sample
-// count is the minimum over those backends (a backend that shed or failed stored 0). Histograms
-// and exemplars are not in the model yet (issue #6 items 2-3): counted as dropped, written 0.
+// count is the minimum over those backends (a backend that shed or failed stored 0); likewise
+// for histograms and exemplars over the backends that can store them (fan-out.ts).
 // Never sent for 1.0 requests: 1.0 senders do not expect them.
 
 import type { BackendResult } from '../write/fan-out.js';
@@ -22,15 +22,22 @@ export interface WrittenCounts {
 
 export const NOTHING_WRITTEN: WrittenCounts = { samples: 0, histograms: 0, exemplars: 0 };
 
-/** What every routed backend stored; no routed backend means nothing was stored. */
+/**
+ * What every backend a kind was routed to stored of it (the minimum over those backends); a kind
+ * no backend was given counts 0.
+ */
 export function writtenCounts(results: readonly BackendResult[]): WrittenCounts {
-  if (results.length === 0) return NOTHING_WRITTEN;
   let samples = Infinity;
-  for (const { result } of results) {
-    const stored = result.kind === 'written' ? result.outcome.written : 0;
-    if (stored < samples) samples = stored;
+  let histograms = Infinity;
+  let exemplars = Infinity;
+  for (const { batch, result } of results) {
+    const outcome = result.kind === 'written' ? result.outcome : undefined;
+    if (batch.sampleCount > 0) samples = Math.min(samples, outcome?.written ?? 0);
+    if (batch.histogramCount > 0) histograms = Math.min(histograms, outcome?.writtenHistograms ?? 0);
+    if (batch.exemplarCount > 0) exemplars = Math.min(exemplars, outcome?.writtenExemplars ?? 0);
   }
-  return { samples, histograms: 0, exemplars: 0 };
+  const finite = (n: number): number => (n === Infinity ? 0 : n);
+  return { samples: finite(samples), histograms: finite(histograms), exemplars: finite(exemplars) };
 }
 
 /** The three headers, as decimal integers. */

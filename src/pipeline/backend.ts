@@ -123,7 +123,9 @@ export function createBackend(
         countFailure(error, 'write');
         return { kind: 'failed', error };
       }
-      if (!budget.tryAcquire(batch.sampleCount)) {
+      // Histograms and exemplars weigh like samples in the budget: rare, and bounded per request.
+      const weight = batch.sampleCount + batch.histogramCount + batch.exemplarCount;
+      if (!budget.tryAcquire(weight)) {
         return { kind: 'shed', retryAfterMs: SHED_RETRY_AFTER_MS };
       }
       try {
@@ -148,7 +150,7 @@ export function createBackend(
           log.error('unclassified write error (treated as retryable)', { err });
         return { kind: 'failed', error };
       } finally {
-        budget.release(batch.sampleCount);
+        budget.release(weight);
       }
     },
 

@@ -34,7 +34,9 @@ describe('write v1 decoder: wire edge cases', () => {
       series: [],
       sampleCount: 0,
       metadata: [],
+      histograms: [],
       histogramCount: 0,
+      exemplars: [],
       exemplarCount: 0,
     });
     const w = new ProtoWriter().key(2, 2).varint(3).raw(Buffer.from('src')).key(20, 0).varint(5).key(21, 5);

@@ -8,7 +8,7 @@ import { writeV2Schema } from '../../src/codec/proto-schema.js';
 import { createWriteV2Decoder } from '../../src/codec/write-v2.js';
 import { RequestError } from '../../src/errors.js';
 import { seriesKey, valueBits, type Label, type MetricMetadata } from '../../src/model.js';
-import { encodeWriteRequest } from '../support/encode-write.js';
+import { bitsOf, encodeWriteRequest } from '../support/encode-write.js';
 import {
   encodeRawV2Request,
   encodeWriteV2Request,
@@ -173,9 +173,83 @@ describe('write v2 decoder: agreement with protobufjs on our own .proto', () => 
     const decoded = newDecoder().decode(body);
     const expected = oracleV2(body);
     assertAgrees(decoded, expected);
-    assert.equal(decoded.series.length, 1, 'the histogram-only series is counted, not in the model');
+    assert.equal(decoded.series.length, 1, 'float samples: one series');
     assert.equal(decoded.histogramCount, 2);
     assert.equal(decoded.exemplarCount, 2);
+    // The histograms, field by field, exactly (protobufjs wrote them).
+    assert.equal(decoded.histograms.length, 1);
+    assert.equal(decoded.histograms[0]!.series.metricName, 'http_request_duration_seconds');
+    const [ih, fh] = decoded.histograms[0]!.histograms;
+    assert.ok(ih?.kind === 'int' && fh?.kind === 'float');
+    assert.deepEqual(
+      {
+        count: ih.count,
+        zeroCount: ih.zeroCount,
+        sum: ih.sumBits,
+        schema: ih.schema,
+        zt: ih.zeroThresholdBits,
+        neg: [ih.negativeSpans, [...ih.negativeDeltas]],
+        pos: [ih.positiveSpans, [...ih.positiveDeltas]],
+        hint: ih.resetHint,
+        ts: ih.timestampMs,
+        start: ih.startTimestampMs,
+      },
+      {
+        count: 12n,
+        zeroCount: 2n,
+        sum: bitsOf(3.25),
+        schema: 3,
+        zt: bitsOf(1e-128),
+        neg: [[{ offset: -2, length: 2 }], [1n, 2n]],
+        pos: [
+          [
+            { offset: 0, length: 2 },
+            { offset: 3, length: 1 },
+          ],
+          [1n, -1n, 4n],
+        ],
+        hint: 2,
+        ts: 1_700_000_000_500,
+        start: 1_699_999_000_000, // its own start timestamp wins over the series' created one
+      },
+    );
+    assert.deepEqual(
+      {
+        count: fh.countBits,
+        zeroCount: fh.zeroCountBits,
+        sum: fh.sumBits,
+        schema: fh.schema,
+        pos: [fh.positiveSpans, [...fh.positiveCounts]],
+        neg: fh.negativeCounts.length,
+        custom: [...fh.customValues],
+        hint: fh.resetHint,
+        start: fh.startTimestampMs,
+      },
+      {
+        count: bitsOf(7.5),
+        zeroCount: bitsOf(0.5),
+        sum: bitsOf(-2.5),
+        schema: -53,
+        pos: [[{ offset: 0, length: 3 }], [1.5, 2, 4]],
+        neg: 0,
+        custom: [0.1, 0.5, 1],
+        hint: 3,
+        start: 1_699_000_000_000, // the series' rc.3 created timestamp
+      },
+    );
+    assert.deepEqual(
+      decoded.exemplars.map((e) => [
+        e.series.metricName,
+        e.exemplars.map((x) => [x.labels, x.valueBits, x.timestampMs]),
+      ]),
+      [
+        [
+          'http_request_duration_seconds',
+          [[[{ name: 'trace_id', value: 'abc123' }], bitsOf(0.042), 1_700_000_000_400]],
+        ],
+        ['rpc_requests_total', [[[], bitsOf(1), 1_700_000_000_000]]],
+      ],
+    );
     assert.deepEqual(decoded.metadata, [
       {
         type: 3,

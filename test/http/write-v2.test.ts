@@ -21,6 +21,10 @@ import { decodeReadResponse } from '../support/decode-read-response.js';
 import { encodeReadRequest, encodeWriteRequest } from '../support/encode-write.js';
 import { encodeRawV2Request, encodeWriteV2Request, histogramBody } from '../support/encode-write-v2.js';
 import { metricValue, post, startTestGateway } from '../support/gateway.js';
+import { makeWriteBatch } from '../../src/model.js';
+
+/** A routed share with samples in it (the counts are what writtenCounts looks at). */
+const SOME_SAMPLES = { ...makeWriteBatch({}), sampleCount: 10 };
 
 const V2 = {
   'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request',
@@ -309,6 +313,7 @@ describe('remote write 2.0 headers when one of two backends (MOCK) rejects or fa
 describe('writtenCounts: the minimum over the routed backends', () => {
   const ok = (backend: string, n: number): BackendResult => ({
     backend,
+    batch: SOME_SAMPLES,
     result: { kind: 'written', outcome: { written: n, rejected: [] } },
   });
   const cases: [string, BackendResult[], number][] = [
@@ -317,16 +322,93 @@ describe('writtenCounts: the minimum over the routed backends', () => {
     ['the smaller of two', [ok('a', 7), ok('b', 3)], 3],
     [
       'a shed backend stored nothing',
-      [ok('a', 7), { backend: 'b', result: { kind: 'shed', retryAfterMs: 1000 } }],
+      [ok('a', 7), { backend: 'b', batch: SOME_SAMPLES, result: { kind: 'shed', retryAfterMs: 1000 } }],
       0,
     ],
     [
       'a failed backend stored nothing',
-      [ok('a', 7), { backend: 'b', result: { kind: 'failed', error: new RetryableError('X', 'x') } }],
+      [
+        ok('a', 7),
+        {
+          backend: 'b',
+          batch: SOME_SAMPLES,
+          result: { kind: 'failed', error: new RetryableError('X', 'x') },
+        },
+      ],
       0,
     ],
   ];
   for (const [name, results, samples] of cases) {
     it(name, () => assert.deepEqual(writtenCounts(results), { samples, histograms: 0, exemplars: 0 }));
   }
+});
+
+describe('remote write 2.0: histograms and exemplars go only to backends that store them (MOCK)', () => {
+  const capable = { ...mockBehaviour(), histograms: true, exemplars: true };
+  const plain = mockBehaviour();
+  const kind: AdapterKind = {
+    type: 'mock',
+    options: {},
+    create: (_options, context) => createMockAdapter(context.name === 'capable' ? capable : plain),
+  };
+  let gw: RunningGateway;
+  before(async () => {
+    gw = await startTestGateway({
+      backends: ['capable', 'plain'].map((name) => ({ name, type: 'postgres', url: 'pglite://unused' })),
+      kind,
+    });
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  it('the capable backend gets them, the other only the samples; headers count what was stored', async () => {
+    const labels = [{ name: '__name__', value: 'mixed' }];
+    const body = snappyCompress(
+      encodeWriteV2Request([
+        {
+          labels,
+          samples: [{ timestampMs: T0, value: 1 }],
+          exemplars: [{ labels: [{ name: 'trace_id', value: 'x' }], value: 1, timestampMs: T0 }],
+        },
+        {
+          labels: [{ name: '__name__', value: 'hist' }],
+          histograms: [histogramBody(T0), histogramBody(T0 + 1)],
+        },
+      ]),
+    );
+    const res = await post(`${gw.url}/api/v1/write`, body, V2);
+    assert.equal(res.status, 204, res.text);
+    assert.deepEqual(written(res), ['1', '2', '1']);
+    const last = (b: typeof plain) => b.writes[b.writes.length - 1]!;
+    assert.deepEqual(
+      [last(capable).sampleCount, last(capable).histogramCount, last(capable).exemplarCount],
+      [1, 2, 1],
+    );
+    assert.deepEqual(
+      [last(plain).sampleCount, last(plain).histogramCount, last(plain).exemplarCount],
+      [1, 0, 0],
+    );
+    assert.deepEqual(last(plain).histograms, []);
+    const dropped = (backend: string, reason: string) =>
+      metricValue(gw, 'promgate_samples_dropped_total', { backend, reason });
+    assert.equal(await dropped('plain', 'unsupported_histogram'), 2);
+    assert.equal(await dropped('plain', 'unsupported_exemplar'), 1);
+    assert.equal(await dropped('capable', 'unsupported_histogram'), 0);
+    assert.equal(await metricValue(gw, 'promgate_histograms_written_total', { backend: 'capable' }), 2);
+    assert.equal(await metricValue(gw, 'promgate_exemplars_written_total', { backend: 'capable' }), 1);
+  });
+
+  it('a histogram-only request is not sent to the backend that cannot store it', async () => {
+    const before = plain.calls;
+    const body = snappyCompress(
+      encodeWriteV2Request([
+        { labels: [{ name: '__name__', value: 'h2' }], histograms: [histogramBody(T0)] },
+      ]),
+    );
+    const res = await post(`${gw.url}/api/v1/write`, body, V2);
+    assert.equal(res.status, 204, res.text);
+    assert.deepEqual(written(res), ['0', '1', '0']);
+    assert.equal(plain.calls, before);
+  });
 });

@@ -17,11 +17,19 @@ export interface MockBehaviour {
   delayMs: number;
   writes: WriteBatch[];
   calls: number;
+  /** Declared capabilities (default none): a capable mock reports all it was given as stored. */
+  histograms?: boolean;
+  exemplars?: boolean;
 }
 
 export function createMockAdapter(behaviour: MockBehaviour): Adapter {
   return {
-    capabilities: { read: false, metadata: false, histograms: false, exemplars: false },
+    capabilities: {
+      read: false,
+      metadata: false,
+      histograms: behaviour.histograms === true,
+      exemplars: behaviour.exemplars === true,
+    },
     async start() {},
     async write(batch, signal): Promise<WriteOutcome> {
       behaviour.calls++;
@@ -42,9 +50,16 @@ export function createMockAdapter(behaviour: MockBehaviour): Adapter {
         return {
           written: batch.sampleCount - half,
           rejected: [{ reason: 'mock_reason', count: half, example: 'mock example' }],
+          writtenHistograms: batch.histogramCount,
+          writtenExemplars: batch.exemplarCount,
         };
       }
-      return { written: batch.sampleCount, rejected: [] };
+      return {
+        written: batch.sampleCount,
+        rejected: [],
+        writtenHistograms: batch.histogramCount,
+        writtenExemplars: batch.exemplarCount,
+      };
     },
     async health() {
       return { ok: true };

@@ -3,9 +3,14 @@ import assert from 'node:assert/strict';
 import { PermanentError, RetryableError } from '../../src/errors.js';
 import { writeAnswer } from '../../src/http/write-status.js';
 import type { BackendResult } from '../../src/write/fan-out.js';
+import { makeWriteBatch } from '../../src/model.js';
+
+/** A routed share with samples in it (the counts are what writtenCounts looks at). */
+const SOME_SAMPLES = { ...makeWriteBatch({}), sampleCount: 10 };
 
 const ok = (backend: string, written = 10): BackendResult => ({
   backend,
+  batch: SOME_SAMPLES,
   result: { kind: 'written', outcome: { written, rejected: [] } },
 });
 
@@ -20,7 +25,7 @@ test('status table: every outcome combination maps to the status of design.md §
     { name: 'all stored', results: [ok('a'), ok('b')], status: 204 },
     {
       name: 'one backend shed load',
-      results: [ok('a'), { backend: 'b', result: { kind: 'shed', retryAfterMs: 1000 } }],
+      results: [ok('a'), { backend: 'b', batch: SOME_SAMPLES, result: { kind: 'shed', retryAfterMs: 1000 } }],
       status: 503,
       retryAfter: '1',
       body: /b: overloaded/,
@@ -30,6 +35,7 @@ test('status table: every outcome combination maps to the status of design.md §
       results: [
         {
           backend: 'a',
+          batch: SOME_SAMPLES,
           result: { kind: 'failed', error: new RetryableError('DOWN', 'down', { retryAfterMs: 4500 }) },
         },
       ],
@@ -41,7 +47,11 @@ test('status table: every outcome combination maps to the status of design.md §
       name: 'permanent failure',
       results: [
         ok('a'),
-        { backend: 'b', result: { kind: 'failed', error: new PermanentError('BAD', 'bad data') } },
+        {
+          backend: 'b',
+          batch: SOME_SAMPLES,
+          result: { kind: 'failed', error: new PermanentError('BAD', 'bad data') },
+        },
       ],
       status: 400,
       body: /b: bad data \(BAD\)/,
@@ -51,6 +61,7 @@ test('status table: every outcome combination maps to the status of design.md §
       results: [
         {
           backend: 'a',
+          batch: SOME_SAMPLES,
           result: {
             kind: 'written',
             outcome: { written: 5, rejected: [{ reason: 'nul_in_label', count: 2, example: 'x' }] },
@@ -63,8 +74,16 @@ test('status table: every outcome combination maps to the status of design.md §
     {
       name: 'retryable wins over permanent: a retry can still deliver the rest',
       results: [
-        { backend: 'a', result: { kind: 'failed', error: new PermanentError('BAD', 'bad') } },
-        { backend: 'b', result: { kind: 'failed', error: new RetryableError('DOWN', 'down') } },
+        {
+          backend: 'a',
+          batch: SOME_SAMPLES,
+          result: { kind: 'failed', error: new PermanentError('BAD', 'bad') },
+        },
+        {
+          backend: 'b',
+          batch: SOME_SAMPLES,
+          result: { kind: 'failed', error: new RetryableError('DOWN', 'down') },
+        },
       ],
       status: 503,
       retryAfter: '1',
