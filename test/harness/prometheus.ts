@@ -30,6 +30,8 @@ export interface RemoteWriteTarget {
   readonly name?: string;
   /** Merged over the test defaults (batch_send_deadline 1s, short backoff). */
   readonly queueConfig?: Record<string, unknown>;
+  /** Further remote_write keys, e.g. { send_native_histograms: true, send_exemplars: true }. */
+  readonly settings?: Record<string, unknown>;
 }
 
 export interface RemoteReadSource {
@@ -118,6 +120,7 @@ export function prometheusConfig(options: PrometheusOptions, selfAddress: string
       url: w.url,
       name: w.name ?? `rw${i}`,
       queue_config: { ...QUEUE_DEFAULTS, ...w.queueConfig },
+      ...w.settings,
     }));
   }
   if (options.remoteRead?.length) {
