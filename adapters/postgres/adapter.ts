@@ -8,6 +8,7 @@ import {
   type AdapterContext,
   type Health,
   type ReadQuery,
+  type SeriesExemplars,
   type SeriesSamples,
   type WriteBatch,
   type WriteOutcome,
@@ -19,10 +20,11 @@ import { classifyPgError } from './errors.js';
 import { metadataStatement, writeMetadata } from './metadata.js';
 import { migrate, quoteIdent } from './migrate.js';
 import type { PostgresOptions } from './options.js';
-import { readSeries } from './read.js';
+import { readExemplars, readSeries, type ReadContext } from './read.js';
 import { createSeriesCache } from './series-cache.js';
 import { seriesStatements } from './series-ids.js';
 import { insertSamplesStatement, writeBatch } from './write.js';
+import { insertExemplarsStatement, insertHistogramsStatement } from './write-native.js';
 
 const HEALTH_TIMEOUT_MS = 5_000;
 
@@ -37,6 +39,8 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
   const sql = {
     series: seriesStatements(s),
     samples: insertSamplesStatement(s),
+    histograms: insertHistogramsStatement(s),
+    exemplars: insertExemplarsStatement(s),
     metadata: metadataStatement(s),
   };
   let driver: SqlDriver | undefined;
@@ -149,17 +153,33 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
 
   const write = async (db: ReturnType<typeof door>, batch: WriteBatch): Promise<WriteOutcome> => {
     try {
-      const outcome = await writeBatch(
+      const { outcome, notStored } = await writeBatch(
         {
           db,
           cache,
           seriesSql: sql.series,
           insertSamplesSql: sql.samples,
+          insertHistogramsSql: sql.histograms,
+          insertExemplarsSql: sql.exemplars,
           chunkSamples: options.write_chunk_samples,
           checkpoint: db.checkpoint,
         },
         batch,
       );
+      // Rejection in WriteOutcome counts samples only; histograms and exemplars that can never
+      // be stored are left out of writtenHistograms / writtenExemplars and logged here.
+      for (const [kind, list] of [
+        ['histograms', notStored.histograms],
+        ['exemplars', notStored.exemplars],
+      ] as const) {
+        for (const r of list) {
+          log.warn(`${kind} not storable in PostgreSQL, skipped`, {
+            reason: r.reason,
+            count: r.count,
+            example: r.example.slice(0, 200),
+          });
+        }
+      }
       if (batch.metadata.length > 0) {
         const skipped = await writeMetadata(db, sql.metadata, batch.metadata);
         if (skipped.length > 0) {
@@ -175,8 +195,17 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
     }
   };
 
+  const readContext = (db: ReturnType<typeof door>): ReadContext => ({
+    db,
+    schema: s,
+    chunkSamples: options.read_chunk_samples,
+    maxSamples: options.max_samples_per_query,
+    maxSeries: options.max_series_per_query,
+    checkpoint: db.checkpoint,
+  });
+
   return {
-    capabilities: { read: true, metadata: true, histograms: false, exemplars: false },
+    capabilities: { read: true, metadata: true, histograms: true, exemplars: true, sortedRead: true },
 
     async start(signal) {
       if (closed) throw new RetryableError('CLOSED', `PostgreSQL adapter "${context.name}" is closed`);
@@ -197,17 +226,17 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
       refuse('read', signal);
       const db = door('read', signal, false);
       try {
-        yield* readSeries(
-          {
-            db,
-            schema: s,
-            chunkSamples: options.read_chunk_samples,
-            maxSamples: options.max_samples_per_query,
-            maxSeries: options.max_series_per_query,
-            checkpoint: db.checkpoint,
-          },
-          query,
-        );
+        yield* readSeries(readContext(db), query);
+      } catch (err) {
+        throw classifyPgError(err, 'read');
+      }
+    },
+
+    async *readExemplars(query: ReadQuery, signal: AbortSignal): AsyncGenerator<SeriesExemplars> {
+      refuse('read', signal);
+      const db = door('read', signal, false);
+      try {
+        yield* readExemplars(readContext(db), query);
       } catch (err) {
         throw classifyPgError(err, 'read');
       }

@@ -40,7 +40,7 @@ describe('postgres lifecycle (PostgreSQL 15)', () => {
     const first = await versions('mig_once');
     assert.deepEqual(
       first.map((r) => r.version),
-      [1, 2],
+      [1, 2, 3],
     );
     const b = await startTestAdapter({ url: server.url, schema: 'mig_once' });
     await b.close();
@@ -55,7 +55,7 @@ describe('postgres lifecycle (PostgreSQL 15)', () => {
     await Promise.all(adapters.map((a) => a.close()));
     assert.deepEqual(
       (await versions('mig_race')).map((r) => r.version),
-      [1, 2],
+      [1, 2, 3],
     );
   });
 
@@ -215,7 +215,7 @@ describe('postgres lifecycle (PGlite)', () => {
         );
         assert.deepEqual(
           rows.map((r) => r.version),
-          [1, 2],
+          [1, 2, 3],
         );
         const n = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM promgate.series');
         assert.equal(n.rows[0]!.n, 3);

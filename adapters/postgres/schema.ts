@@ -62,6 +62,50 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM ${s}.samples x JOIN ${s}.series r ON r.id = x.series_id`,
     ],
   },
+  {
+    version: 3,
+    name: 'native histograms and exemplars',
+    statements: (s) => [
+      // One row per (series, ms), first write wins like samples. `encoded` is the exact form:
+      // the prometheus.Histogram message without its timestamps (ts and start_ts are columns),
+      // decoded on read. The other columns are for SQL users only and never read back: count
+      // and sum are float8 (an integer count above 2^53 is rounded there), and a stale marker
+      // is a NaN sum, hence the is_stale flag.
+      `CREATE TABLE ${s}.histograms (
+        series_id bigint NOT NULL,
+        ts bigint NOT NULL,
+        start_ts bigint,
+        is_float boolean NOT NULL,
+        schema integer NOT NULL,
+        reset_hint integer NOT NULL,
+        count float8 NOT NULL,
+        sum float8 NOT NULL,
+        is_stale boolean NOT NULL,
+        encoded bytea NOT NULL,
+        CONSTRAINT histograms_pkey PRIMARY KEY (series_id, ts)
+      )`,
+      // Exemplars of a series: several per ms are possible (different labels or values), so the
+      // key adds dedup = sha256 of the labels as sent and the value's bits; a resent exemplar
+      // is a no-op, as Prometheus drops identical exemplars. labels is a jsonb array of
+      // [name, value] pairs, which keeps the order (and any repeated name) as sent.
+      `CREATE TABLE ${s}.exemplars (
+        series_id bigint NOT NULL,
+        ts bigint NOT NULL,
+        dedup bytea NOT NULL,
+        value float8 NOT NULL,
+        value_bits bigint,
+        labels jsonb NOT NULL,
+        CONSTRAINT exemplars_pkey PRIMARY KEY (series_id, ts, dedup),
+        CONSTRAINT exemplars_dedup_size CHECK (octet_length(dedup) = 32),
+        CONSTRAINT exemplars_nan_bits CHECK (value_bits IS NULL OR value = 'NaN'::float8)
+      )`,
+      `CREATE VIEW ${s}.histogram_values AS
+        SELECT r.id AS series_id, r.metric_name, r.labels, h.ts,
+               to_timestamp(h.ts / 1000.0) AS time, h.start_ts, h.is_float, h.schema,
+               h.reset_hint, h.count, h.sum, h.is_stale
+        FROM ${s}.histograms h JOIN ${s}.series r ON r.id = h.series_id`,
+    ],
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

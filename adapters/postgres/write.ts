@@ -1,18 +1,38 @@
 // The write path: reject what PostgreSQL can never hold (counted, with an example), resolve
-// series ids (cache first), then insert samples in chunks with one unnest() statement each.
-// ON CONFLICT (series_id, ts) DO NOTHING makes a resent batch a no-op (idempotent writes).
+// series ids (cache first) for samples, histograms and exemplars at once, then insert samples,
+// histograms and exemplars in chunks with one unnest() statement each. ON CONFLICT DO NOTHING
+// on each primary key makes a resent batch a no-op (idempotent writes).
 
-import type { Rejection, SeriesSamples, WriteBatch, WriteOutcome } from '../../src/adapter.js';
+import type {
+  Exemplar,
+  Rejection,
+  SeriesExemplars,
+  SeriesHistograms,
+  SeriesRef,
+  SeriesSamples,
+  WriteBatch,
+  WriteOutcome,
+} from '../../src/adapter.js';
 import type { SqlExecutor } from './driver.js';
 import { resolveSeriesIds, type SeriesMiss, type SeriesStatements } from './series-ids.js';
-import type { SeriesCache } from './series-cache.js';
-import { float8Text, isNaNWords, nanBitsText, plainArray, wordsOf } from './sql-text.js';
+import type { SeriesCache, SeriesIdentity } from './series-cache.js';
+import {
+  float8Text,
+  isNaNWords,
+  nanBitsText,
+  plainArray,
+  unstorableTextReason,
+  wordsOf,
+} from './sql-text.js';
+import { ExemplarChunk, exemplarLabelsJson, HistogramChunk } from './write-native.js';
 
 export interface WriteContext {
   readonly db: SqlExecutor;
   readonly cache: SeriesCache;
   readonly seriesSql: SeriesStatements;
   readonly insertSamplesSql: string;
+  readonly insertHistogramsSql: string;
+  readonly insertExemplarsSql: string;
   readonly chunkSamples: number;
   /** Throws when the call was aborted or the adapter closed (checked between statements). */
   readonly checkpoint: () => void;
@@ -54,27 +74,52 @@ class SampleChunk {
   }
 }
 
-export async function writeBatch(ctx: WriteContext, batch: WriteBatch): Promise<WriteOutcome> {
+/** Histograms and exemplars not stored, by kind and reason (the adapter logs them). */
+export interface NotStored {
+  readonly histograms: Rejection[];
+  readonly exemplars: Rejection[];
+}
+
+export async function writeBatch(
+  ctx: WriteContext,
+  batch: WriteBatch,
+): Promise<{ outcome: WriteOutcome; notStored: NotStored }> {
   const rejected = new Rejections();
-  const accepted: { samples: SeriesSamples; id: () => string }[] = [];
+  const histogramsNotStored = new Rejections();
+  const exemplarsNotStored = new Rejections();
   const misses: SeriesMiss[] = [];
   let total = 0;
 
+  /** The series' identity when it can be stored (queued for id resolution when unknown). */
+  const storable = (ref: SeriesRef, count: number, into: Rejections): SeriesIdentity | undefined => {
+    const identity = ctx.cache.identity(ref);
+    if (identity.reject !== undefined) {
+      into.add(identity.reject, count, () => `series ${ref.key}: PostgreSQL text cannot hold this label`);
+      return undefined;
+    }
+    if (identity.id === undefined) misses.push({ ref, identity });
+    return identity;
+  };
+
+  const accepted: { samples: SeriesSamples; identity: SeriesIdentity }[] = [];
   for (const s of batch.series) {
     const n = s.timestamps.length;
     total += n;
     if (n === 0) continue;
-    const identity = ctx.cache.identity(s.series);
-    if (identity.reject !== undefined) {
-      rejected.add(
-        identity.reject,
-        n,
-        () => `series ${s.series.key}: PostgreSQL text cannot hold this label`,
-      );
-      continue;
-    }
-    if (identity.id === undefined) misses.push({ ref: s.series, identity });
-    accepted.push({ samples: s, id: () => identity.id! });
+    const identity = storable(s.series, n, rejected);
+    if (identity !== undefined) accepted.push({ samples: s, identity });
+  }
+  const histograms: { of: SeriesHistograms; identity: SeriesIdentity }[] = [];
+  for (const h of batch.histograms) {
+    if (h.histograms.length === 0) continue;
+    const identity = storable(h.series, h.histograms.length, histogramsNotStored);
+    if (identity !== undefined) histograms.push({ of: h, identity });
+  }
+  const exemplars: { of: SeriesExemplars; identity: SeriesIdentity }[] = [];
+  for (const e of batch.exemplars) {
+    if (e.exemplars.length === 0) continue;
+    const identity = storable(e.series, e.exemplars.length, exemplarsNotStored);
+    if (identity !== undefined) exemplars.push({ of: e, identity });
   }
 
   if (misses.length > 0) {
@@ -91,8 +136,8 @@ export async function writeBatch(ctx: WriteContext, batch: WriteBatch): Promise<
     await ctx.db.query(ctx.insertSamplesSql, params);
   };
 
-  for (const { samples, id } of accepted) {
-    const seriesId = id();
+  for (const { samples, identity } of accepted) {
+    const seriesId = identity.id!;
     const { timestamps, values } = samples;
     const words = wordsOf(values);
     for (let i = 0; i < timestamps.length; i++) {
@@ -122,5 +167,97 @@ export async function writeBatch(ctx: WriteContext, batch: WriteBatch): Promise<
     }
   }
   await flush();
-  return { written: total - rejected.total, rejected: rejected.list() };
+
+  let hChunk = new HistogramChunk();
+  const flushHistograms = async () => {
+    if (hChunk.length === 0) return;
+    const params = hChunk.params();
+    hChunk = new HistogramChunk();
+    ctx.checkpoint();
+    await ctx.db.query(ctx.insertHistogramsSql, params);
+  };
+  for (const { of, identity } of histograms) {
+    for (const h of of.histograms) {
+      if (!Number.isSafeInteger(h.timestampMs) || !Number.isSafeInteger(h.startTimestampMs)) {
+        histogramsNotStored.add(
+          'invalid_timestamp',
+          1,
+          () => `series ${of.series.key}: histogram timestamp ${h.timestampMs} is not an integer`,
+        );
+        continue;
+      }
+      hChunk.push(identity.id!, h);
+      if (hChunk.full) await flushHistograms();
+    }
+  }
+  await flushHistograms();
+
+  let eChunk = new ExemplarChunk();
+  const flushExemplars = async () => {
+    if (eChunk.length === 0) return;
+    const params = eChunk.params();
+    eChunk = new ExemplarChunk();
+    ctx.checkpoint();
+    await ctx.db.query(ctx.insertExemplarsSql, params);
+  };
+  for (const { of, identity } of exemplars) {
+    for (const e of of.exemplars) {
+      if (!Number.isSafeInteger(e.timestampMs)) {
+        exemplarsNotStored.add(
+          'invalid_timestamp',
+          1,
+          () => `series ${of.series.key}: exemplar timestamp ${e.timestampMs} is not an integer`,
+        );
+        continue;
+      }
+      const reason = exemplarLabelsReason(e);
+      if (reason !== undefined) {
+        exemplarsNotStored.add(
+          reason,
+          1,
+          () =>
+            `series ${of.series.key}: exemplar labels ${exemplarLabelsJson(e)}: PostgreSQL text cannot hold this label`,
+        );
+        continue;
+      }
+      eChunk.push(identity.id!, e);
+      if (eChunk.full) await flushExemplars();
+    }
+  }
+  await flushExemplars();
+
+  // Like samples, an idempotent resend counts as written: "stored" means present afterwards.
+  const outcome: WriteOutcome = {
+    written: total - rejected.total,
+    rejected: rejected.list(),
+    // Omitted for batches without any, so a samples-only outcome keeps its shape.
+    ...(batch.histogramCount > 0 || batch.histograms.length > 0
+      ? {
+          writtenHistograms:
+            countOf(batch.histograms, (h) => h.histograms.length) - histogramsNotStored.total,
+        }
+      : {}),
+    ...(batch.exemplarCount > 0 || batch.exemplars.length > 0
+      ? { writtenExemplars: countOf(batch.exemplars, (e) => e.exemplars.length) - exemplarsNotStored.total }
+      : {}),
+  };
+  return {
+    outcome,
+    notStored: { histograms: histogramsNotStored.list(), exemplars: exemplarsNotStored.list() },
+  };
+}
+
+function countOf<T>(items: readonly T[], n: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += n(item);
+  return total;
+}
+
+/** NUL and lone surrogates are refused in exemplar labels as in series labels (same reasons). */
+function exemplarLabelsReason(e: Exemplar): string | undefined {
+  for (const l of e.labels) {
+    const reason = unstorableTextReason(l.name) ?? unstorableTextReason(l.value);
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
 }
