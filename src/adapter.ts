@@ -23,9 +23,14 @@ export interface Rejection {
   readonly count: number;
   /** One example (a series key and why), for the log and the HTTP error body. */
   readonly example: string;
+  /** What was rejected: float samples (the default), native histograms or exemplars. */
+  readonly kind?: 'sample' | 'histogram' | 'exemplar';
 }
 
-/** What a successful write call did. written + sum(rejected.count) = batch.sampleCount. */
+/**
+ * What a successful write call did. For each kind, stored + rejected of that kind = what the
+ * batch carried: written + rejected samples = batch.sampleCount, and so on.
+ */
 export interface WriteOutcome {
   /** Float samples stored. */
   readonly written: number;

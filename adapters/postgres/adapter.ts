@@ -153,7 +153,7 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
 
   const write = async (db: ReturnType<typeof door>, batch: WriteBatch): Promise<WriteOutcome> => {
     try {
-      const { outcome, notStored } = await writeBatch(
+      const outcome = await writeBatch(
         {
           db,
           cache,
@@ -166,20 +166,6 @@ export function createPostgresAdapter(options: PostgresOptions, context: Adapter
         },
         batch,
       );
-      // Rejection in WriteOutcome counts samples only; histograms and exemplars that can never
-      // be stored are left out of writtenHistograms / writtenExemplars and logged here.
-      for (const [kind, list] of [
-        ['histograms', notStored.histograms],
-        ['exemplars', notStored.exemplars],
-      ] as const) {
-        for (const r of list) {
-          log.warn(`${kind} not storable in PostgreSQL, skipped`, {
-            reason: r.reason,
-            count: r.count,
-            example: r.example.slice(0, 200),
-          });
-        }
-      }
       if (batch.metadata.length > 0) {
         const skipped = await writeMetadata(db, sql.metadata, batch.metadata);
         if (skipped.length > 0) {

@@ -468,7 +468,7 @@ function nativeSuite(
       assert.deepEqual(await readExemplars(adapter, [eq('job', 'nope')]), []);
     });
 
-    it('skips (and does not count) histograms of unstorable series and exemplars with NUL labels', async () => {
+    it('rejects, by kind and reason, histograms of unstorable series and exemplars with NUL labels', async () => {
       const bad = ref({ __name__: 'nh_hostile', v: 'nul\u0000' });
       const good = ref({ __name__: 'nh_hostile', v: 'ok' });
       const outcome = await adapter.write(
@@ -491,7 +491,14 @@ function nativeSuite(
         }),
         signal(),
       );
-      assert.deepEqual(outcome, { written: 0, rejected: [], writtenHistograms: 1, writtenExemplars: 1 });
+      assert.equal(outcome.written, 0);
+      assert.equal(outcome.writtenHistograms, 1);
+      assert.equal(outcome.writtenExemplars, 1);
+      assert.deepEqual(outcome.rejected.map((r) => [r.kind, r.reason, r.count]).sort(), [
+        ['exemplar', 'invalid_unicode', 1],
+        ['exemplar', 'nul_in_label', 2],
+        ['histogram', 'nul_in_label', 1],
+      ]);
       const ex = await readExemplars(adapter, [eq('__name__', 'nh_hostile')]);
       assert.deepEqual(
         ex.map((s) => s.exemplars.map((e) => e.labels[0]?.value)),

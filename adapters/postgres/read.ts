@@ -8,6 +8,7 @@ import {
   PermanentError,
   compareLabelSets,
   compileMatchers,
+  decodeHistogramBytes,
   makeSeriesRef,
   sortLabels,
   type Exemplar,
@@ -17,10 +18,6 @@ import {
   type SeriesExemplars,
   type SeriesSamples,
 } from '../../src/adapter.js';
-// TODO(core): re-export via src/adapter.ts
-import { decodeHistogram } from '../../src/codec/histogram-proto.js';
-// TODO(core): re-export via src/adapter.ts
-import { Cursor } from '../../src/codec/proto-cursor.js';
 import { cellString, cellText, type SqlExecutor, type SqlParam, type SqlRow } from './driver.js';
 import { matchersToSql } from './matchers-sql.js';
 import { plainArray, setWordsFromHex, VALUE_HEX_SQL } from './sql-text.js';
@@ -276,7 +273,7 @@ function histogramsSpec(ctx: ReadContext): RunSpec<NativeHistogram[], NativeHist
 /** `encoded` is the message without timestamps; they come from the ts and start_ts columns. */
 function histogramOf(row: SqlRow): NativeHistogram {
   const bytes = Buffer.from(cellString(row, 3), 'hex');
-  const h = decodeHistogram(new Cursor(bytes), bytes.length);
+  const h = decodeHistogramBytes(bytes);
   return {
     ...h,
     timestampMs: Number(cellString(row, 1)),

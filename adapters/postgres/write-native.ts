@@ -4,9 +4,7 @@
 // exemplar's value keeps a NaN's payload in value_bits as samples do.
 
 import { createHash } from 'node:crypto';
-import { bitsToNumber, type Exemplar, type NativeHistogram } from '../../src/adapter.js';
-// TODO(core): re-export via src/adapter.ts
-import { encodeHistogram } from '../../src/codec/histogram-proto.js';
+import { bitsToNumber, encodeHistogram, type Exemplar, type NativeHistogram } from '../../src/adapter.js';
 import { float8Text, isNaNWords, nanBitsText, plainArray, textArray } from './sql-text.js';
 
 /** Rows per histogram INSERT, and the encoded bytes after which a chunk is sent early. */

@@ -74,16 +74,7 @@ class SampleChunk {
   }
 }
 
-/** Histograms and exemplars not stored, by kind and reason (the adapter logs them). */
-export interface NotStored {
-  readonly histograms: Rejection[];
-  readonly exemplars: Rejection[];
-}
-
-export async function writeBatch(
-  ctx: WriteContext,
-  batch: WriteBatch,
-): Promise<{ outcome: WriteOutcome; notStored: NotStored }> {
+export async function writeBatch(ctx: WriteContext, batch: WriteBatch): Promise<WriteOutcome> {
   const rejected = new Rejections();
   const histogramsNotStored = new Rejections();
   const exemplarsNotStored = new Rejections();
@@ -227,9 +218,13 @@ export async function writeBatch(
   await flushExemplars();
 
   // Like samples, an idempotent resend counts as written: "stored" means present afterwards.
-  const outcome: WriteOutcome = {
+  return {
     written: total - rejected.total,
-    rejected: rejected.list(),
+    rejected: [
+      ...rejected.list(),
+      ...histogramsNotStored.list().map((r) => ({ ...r, kind: 'histogram' as const })),
+      ...exemplarsNotStored.list().map((r) => ({ ...r, kind: 'exemplar' as const })),
+    ],
     // Omitted for batches without any, so a samples-only outcome keeps its shape.
     ...(batch.histogramCount > 0 || batch.histograms.length > 0
       ? {
@@ -240,10 +235,6 @@ export async function writeBatch(
     ...(batch.exemplarCount > 0 || batch.exemplars.length > 0
       ? { writtenExemplars: countOf(batch.exemplars, (e) => e.exemplars.length) - exemplarsNotStored.total }
       : {}),
-  };
-  return {
-    outcome,
-    notStored: { histograms: histogramsNotStored.list(), exemplars: exemplarsNotStored.list() },
   };
 }
 

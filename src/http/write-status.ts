@@ -32,7 +32,8 @@ function statusOf(results: readonly BackendResult[]): HttpAnswer {
       case 'written':
         // Stored, except the samples the backend can never hold: reported, not hidden.
         for (const r of result.outcome.rejected) {
-          permanent.push(`${backend}: ${r.count} sample(s) rejected (${r.reason}), e.g. ${r.example}`);
+          const what = r.kind === 'histogram' ? 'native histogram sample' : (r.kind ?? 'sample');
+          permanent.push(`${backend}: ${r.count} ${what}(s) rejected (${r.reason}), e.g. ${r.example}`);
         }
         break;
       case 'shed':

@@ -16,12 +16,13 @@ import {
 } from '../../src/http/write-v2-headers.js';
 import type { AdapterKind } from '../../src/adapter.js';
 import type { BackendResult } from '../../src/write/fan-out.js';
-import { createMockAdapter, mockBehaviour } from '../mocks/mock-adapter.js';
+import { createMockAdapter, mockAdapterKind, mockBehaviour } from '../mocks/mock-adapter.js';
 import { decodeReadResponse } from '../support/decode-read-response.js';
-import { encodeReadRequest, encodeWriteRequest } from '../support/encode-write.js';
+import { bitsOf, encodeReadRequest, encodeWriteRequest, ProtoWriter } from '../support/encode-write.js';
 import { encodeRawV2Request, encodeWriteV2Request, histogramBody } from '../support/encode-write-v2.js';
 import { metricValue, post, startTestGateway } from '../support/gateway.js';
 import { makeWriteBatch } from '../../src/model.js';
+import { decodeHistogramBytes, encodeHistogram } from '../../src/codec/histogram-proto.js';
 
 /** A routed share with samples in it (the counts are what writtenCounts looks at). */
 const SOME_SAMPLES = { ...makeWriteBatch({}), sampleCount: 10 };
@@ -85,7 +86,7 @@ describe('remote write 2.0 on the embedded PostgreSQL backend', () => {
     return decodeReadResponse(snappyDecompress(Buffer.from(await res.arrayBuffer()), 64 << 20))[0]!;
   }
 
-  it('stores samples and metadata; histograms and exemplars it cannot store make a 400 saying so, with the written headers', async () => {
+  it('stores samples, native histograms, exemplars and metadata: 204 with the written headers', async () => {
     const labels = [
       { name: '__name__', value: 'v2_requests_total' },
       { name: 'job', value: 'api' },
@@ -109,19 +110,16 @@ describe('remote write 2.0 on the embedded PostgreSQL backend', () => {
       ]),
     );
     const res = await post(`${gw.url}/api/v1/write`, body, V2);
-    // Remote write 2.0: no 2xx when a piece was not stored (spec §3.5).
-    assert.equal(res.status, 400, res.text);
-    assert.match(res.text, /1 native histogram sample\(s\) and 1 exemplar\(s\) not stored/);
-    assert.deepEqual(written(res), ['3', '0', '0']);
+    assert.equal(res.status, 204, res.text);
+    assert.deepEqual(written(res), ['3', '1', '1']);
     assert.equal(await metricValue(gw, 'promgate_received_samples_total', { protocol: '2.0' }), 3);
     assert.equal(await metricValue(gw, 'promgate_received_histograms_total', { protocol: '2.0' }), 1);
     assert.equal(await metricValue(gw, 'promgate_received_exemplars_total', { protocol: '2.0' }), 1);
     assert.equal(await metricValue(gw, 'promgate_received_metadata_total', { protocol: '2.0' }), 2);
     assert.equal(await metricValue(gw, 'promgate_metadata_dropped_total'), 0, 'PostgreSQL stores metadata');
-    const dropped = (reason: string) =>
-      metricValue(gw, 'promgate_samples_dropped_total', { backend: 'pg', reason });
-    assert.equal(await dropped('unsupported_histogram'), 1);
-    assert.equal(await dropped('unsupported_exemplar'), 1);
+    assert.equal(await metricValue(gw, 'promgate_samples_dropped_total'), 0, 'PostgreSQL stores all kinds');
+    assert.equal(await metricValue(gw, 'promgate_histograms_written_total', { backend: 'pg' }), 1);
+    assert.equal(await metricValue(gw, 'promgate_exemplars_written_total', { backend: 'pg' }), 1);
 
     const [series] = await readBack('v2_requests_total');
     assert.deepEqual(series!.labels, { __name__: 'v2_requests_total', job: 'api' });
@@ -133,18 +131,22 @@ describe('remote write 2.0 on the embedded PostgreSQL backend', () => {
         [T0 + 30_000, STALE],
       ],
     );
-  });
-
-  it('a histogram-only request is a 400 with zero headers, never a 2xx that a sender would drop silently', async () => {
-    const body = snappyCompress(
-      encodeWriteV2Request([
-        { labels: [{ name: '__name__', value: 'v2_only_histograms' }], histograms: [histogramBody(T0)] },
-      ]),
+    // The histogram as stored, exactly as histogramBody encoded it (read through the adapter).
+    const adapter = gw.backends[0]!.adapter;
+    const query = {
+      startMs: T0 - 1,
+      endMs: T0 + 1,
+      matchers: [{ type: 'EQ' as const, name: '__name__', value: 'v2_latency_seconds' }],
+    };
+    const histograms = [];
+    for await (const s of adapter.read!(query, AbortSignal.timeout(10_000)))
+      histograms.push(...(s.histograms ?? []));
+    assert.equal(histograms.length, 1);
+    // Compared in our canonical encoding (histogramBody writes proto3 defaults differently).
+    assert.deepEqual(
+      encodeHistogram(histograms[0]!),
+      encodeHistogram(decodeHistogramBytes(histogramBody(T0))),
     );
-    const res = await post(`${gw.url}/api/v1/write`, body, V2);
-    assert.equal(res.status, 400, res.text);
-    assert.match(res.text, /1 native histogram sample\(s\) not stored/);
-    assert.deepEqual(written(res), ['0', '0', '0']);
   });
 
   it('a 2.0 body sent as 1.0 is a 400 naming the mix-up, never an empty success (trap 9)', async () => {
@@ -410,5 +412,73 @@ describe('remote write 2.0: histograms and exemplars go only to backends that st
     assert.equal(res.status, 204, res.text);
     assert.deepEqual(written(res), ['0', '1', '0']);
     assert.equal(plain.calls, before);
+  });
+});
+
+describe('remote write 2.0: histograms and exemplars that no backend can store (MOCK)', () => {
+  const plain = mockBehaviour();
+  let gw: RunningGateway;
+  before(async () => {
+    gw = await startTestGateway({
+      backends: [{ name: 'plain', type: 'postgres', url: 'pglite://unused' }],
+      kind: mockAdapterKind(plain),
+    });
+  });
+  after(async () => {
+    await gw.close();
+  });
+
+  it('samples are stored, then a 400 says what was not, with the written headers', async () => {
+    const body = snappyCompress(
+      encodeWriteV2Request([
+        {
+          labels: [{ name: '__name__', value: 'some' }],
+          samples: [{ timestampMs: T0, value: 1 }],
+          exemplars: [{ labels: [{ name: 'trace_id', value: 'abc' }], value: 1, timestampMs: T0 }],
+        },
+        { labels: [{ name: '__name__', value: 'lat' }], histograms: [histogramBody(T0)] },
+      ]),
+    );
+    const res = await post(`${gw.url}/api/v1/write`, body, V2);
+    assert.equal(res.status, 400, res.text);
+    assert.match(res.text, /1 native histogram sample\(s\) and 1 exemplar\(s\) not stored/);
+    assert.deepEqual(written(res), ['1', '0', '0']);
+    assert.equal(plain.writes[plain.writes.length - 1]!.sampleCount, 1);
+    const dropped = (reason: string) =>
+      metricValue(gw, 'promgate_samples_dropped_total', { backend: 'plain', reason });
+    assert.equal(await dropped('unsupported_histogram'), 1);
+    assert.equal(await dropped('unsupported_exemplar'), 1);
+  });
+
+  it('a histogram-only request is a 400 with zero headers, never a 2xx that a sender would drop silently', async () => {
+    const calls = plain.calls;
+    const body = snappyCompress(
+      encodeWriteV2Request([
+        { labels: [{ name: '__name__', value: 'v2_only_histograms' }], histograms: [histogramBody(T0)] },
+      ]),
+    );
+    const res = await post(`${gw.url}/api/v1/write`, body, V2);
+    assert.equal(res.status, 400, res.text);
+    assert.match(res.text, /1 native histogram sample\(s\) not stored/);
+    assert.deepEqual(written(res), ['0', '0', '0']);
+    assert.equal(plain.calls, calls, 'nothing to send to the backend');
+  });
+
+  it('1.0 keeps 204 for them (its senders attach exemplars to every batch), and counts them', async () => {
+    const w = new ProtoWriter();
+    w.message(1, (ts) => {
+      ts.message(1, (l) => l.string(1, '__name__').string(2, 'v1_with_histogram'));
+      ts.message(2, (x) => x.key(1, 1).fixed64(bitsOf(1)).key(2, 0).varint(T0));
+      ts.bytes(4, histogramBody(T0));
+    });
+    const before = await metricValue(gw, 'promgate_samples_dropped_total', {
+      reason: 'unsupported_histogram',
+    });
+    const res = await post(`${gw.url}/api/v1/write`, snappyCompress(w.finish()));
+    assert.equal(res.status, 204, res.text);
+    assert.equal(
+      await metricValue(gw, 'promgate_samples_dropped_total', { reason: 'unsupported_histogram' }),
+      before + 1,
+    );
   });
 });
