@@ -3,7 +3,21 @@
 // the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
 
 /** Chunk.Encoding wire value of an XOR chunk. */
-export const XOR_ENCODING = 1;
+export const XOR_ENCODING = 1 as const;
+
+/** Chunk.Encoding wire values we write: XOR 1, HISTOGRAM 2, FLOAT_HISTOGRAM 3. */
+export type ChunkEncoding = 1 | 2 | 3;
+
+/** One encoded chunk of any kind, as a ChunkedSeries carries it. */
+export interface EncodedChunk {
+  /** Chunk.Encoding wire value. */
+  readonly encoding: ChunkEncoding;
+  /** First and last sample time of the chunk, inclusive (milliseconds). */
+  readonly minTimeMs: number;
+  readonly maxTimeMs: number;
+  /** The chunk bytes, Prometheus' layout. */
+  readonly data: Uint8Array;
+}
 
 /** Prometheus' target samples per chunk; we never put more in one chunk. */
 export const MAX_SAMPLES_PER_CHUNK = 120;
@@ -16,12 +30,8 @@ export const MAX_CHUNK_BYTES = 1024;
 // that might not fit keeps every chunk within MAX_CHUNK_BYTES.
 const MAX_SAMPLE_BITS = 80 + 77;
 
-export interface XorChunk {
-  /** First and last sample time of the chunk, inclusive (milliseconds). */
-  readonly minTimeMs: number;
-  readonly maxTimeMs: number;
-  /** The chunk bytes, Prometheus' layout. */
-  readonly data: Uint8Array;
+export interface XorChunk extends EncodedChunk {
+  readonly encoding: typeof XOR_ENCODING;
 }
 
 /** Trailing zeros of a 32-bit word that is not 0. */
@@ -185,7 +195,12 @@ class XorAppender {
     const out = this.out;
     out.buf[0] = this.count >>> 8;
     out.buf[1] = this.count & 0xff;
-    return { minTimeMs: this.minT, maxTimeMs: this.t1, data: out.buf.slice(0, out.bytes) };
+    return {
+      encoding: XOR_ENCODING,
+      minTimeMs: this.minT,
+      maxTimeMs: this.t1,
+      data: out.buf.slice(0, out.bytes),
+    };
   }
 }
 
