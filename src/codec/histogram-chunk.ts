@@ -76,26 +76,27 @@ function bitsOf(values: Float64Array): BigUint64Array {
   return new BigUint64Array(values.buffer, values.byteOffset, values.length);
 }
 
-/** Bits written MSB-first into a growing buffer, as Prometheus' bstream does. */
+/**
+ * Bits written MSB-first into a growing buffer, as Prometheus' bstream does, including one quirk
+ * of Go's bstream: writeBits of a multiple of 8 bits that starts on a byte boundary goes through
+ * writeByte, which always appends the next (empty) byte. When such a write is the chunk's last,
+ * the chunk ends with that extra zero byte. `padded` tracks it; each write/writeBig call here is
+ * one bstream call there.
+ */
 class BitWriter {
   buf = new Uint8Array(256);
-  bits = 0;
-
-  constructor() {
-    this.bits = 24; // the 3 header bytes
-  }
+  bits = 24; // after the 3 header bytes
+  padded = false;
 
   private room(n: number): void {
-    const need = (this.bits + n + 7) >>> 3;
+    const need = (this.bits + n + 8 + 7) >>> 3;
     if (need <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, need));
     next.set(this.buf);
     this.buf = next;
   }
 
-  /** The low n bits of v (n ≤ 32). */
-  write(v: number, n: number): void {
-    this.room(n);
+  private put(v: number, n: number): void {
     while (n > 0) {
       const free = 8 - (this.bits & 7);
       const take = free < n ? free : n;
@@ -106,17 +107,28 @@ class BitWriter {
     }
   }
 
+  /** The low n bits of v (n ≤ 32). */
+  write(v: number, n: number): void {
+    this.room(n);
+    const aligned = (this.bits & 7) === 0;
+    this.put(v, n);
+    this.padded = aligned && n >= 8 && (n & 7) === 0;
+  }
+
   /** The low n bits of v (n ≤ 64). */
   writeBig(v: bigint, n: number): void {
+    this.room(n);
+    const aligned = (this.bits & 7) === 0;
     const x = BigInt.asUintN(n, v);
     if (n > 32) {
-      this.write(Number(x >> 32n), n - 32);
-      this.write(Number(x & 0xffffffffn), 32);
-    } else this.write(Number(x), n);
+      this.put(Number(x >> 32n), n - 32);
+      this.put(Number(x & 0xffffffffn), 32);
+    } else this.put(Number(x), n);
+    this.padded = aligned && n >= 8 && (n & 7) === 0;
   }
 
   finish(count: number, header: number): Uint8Array {
-    const out = this.buf.slice(0, (this.bits + 7) >>> 3);
+    const out = this.buf.slice(0, ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0));
     out[0] = count >>> 8;
     out[1] = count & 0xff;
     out[2] = header;
@@ -384,7 +396,9 @@ abstract class Appender<H extends NativeHistogram> {
       const ok = !this.lastStale && this.sameLayout(h);
       return { ok, header: COUNTER_RESET_HEADER.GAUGE };
     }
-    if (this.gauge) return { ok: false, header: this.mismatchHeader(NOT) };
+    // A counter histogram after a gauge chunk: Prometheus 2.42 writes "unknown" (newer
+    // versions "not a reset" for integer histograms; clients read both the same).
+    if (this.gauge) return { ok: false, header: UNKNOWN };
     if (h.resetHint === RESET_HINT.YES) return { ok: false, header: RESET };
     if (isStale(h)) return { ok: true, header: NOT };
     if (this.lastStale) return { ok: false, header: UNKNOWN };
@@ -402,8 +416,6 @@ abstract class Appender<H extends NativeHistogram> {
     return { ok: spansKept, header: NOT };
   }
 
-  /** Header of a counter chunk cut for a reason other than a reset (kinds differ here). */
-  protected abstract mismatchHeader(intHeader: number): number;
   protected abstract countDecreased(h: H): boolean;
   protected abstract zeroCountDecreased(h: H): boolean;
   protected abstract bucketsReset(h: H): boolean;
@@ -470,10 +482,6 @@ class IntAppender extends Appender<IntHistogram> {
   pBucketsDelta: bigint[] = [];
   nBucketsDelta: bigint[] = [];
   sum = new XorValue(0n);
-
-  protected mismatchHeader(intHeader: number): number {
-    return intHeader;
-  }
 
   // Go compares the uint64 counts.
   protected countDecreased(h: IntHistogram): boolean {
@@ -570,11 +578,6 @@ class FloatAppender extends Appender<FloatHistogram> {
   sum = new XorValue(0n);
   pBuckets: XorValue[] = [];
   nBuckets: XorValue[] = [];
-
-  // The float appender leaves the header unknown unless it found a reset.
-  protected mismatchHeader(): number {
-    return COUNTER_RESET_HEADER.UNKNOWN;
-  }
 
   protected countDecreased(h: FloatHistogram): boolean {
     return numberOf(h.countBits) < numberOf(this.cnt.bits);

@@ -223,7 +223,10 @@ export function decodeHistogramChunk(data: Uint8Array, encoding: number): Decode
       });
     }
   }
-  if (r.bitsLeft >= 8) throw new Error(`histogram chunk: ${r.bitsLeft} bits left after ${count} samples`);
+  // Go's bstream may leave one empty byte after a byte-aligned write of whole bytes.
+  if (r.bitsLeft >= 16 || (r.bitsLeft >= 8 && data.at(-1) !== 0)) {
+    throw new Error(`histogram chunk: ${r.bitsLeft} bits left after ${count} samples`);
+  }
   return { header, histograms: out };
 }
 
