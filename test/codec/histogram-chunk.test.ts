@@ -12,7 +12,7 @@ import {
   type HistogramChunk,
 } from '../../src/codec/histogram-chunk.js';
 import { seriesChunks } from '../../src/codec/series-chunks.js';
-import { MAX_SAMPLES_PER_CHUNK } from '../../src/codec/xor-chunk.js';
+import { MAX_SAMPLES_PER_CHUNK, xorChunks } from '../../src/codec/xor-chunk.js';
 import {
   makeSeriesRef,
   RESET_HINT,
@@ -503,6 +503,14 @@ test('a chunk whose last write is whole bytes from a byte boundary ends with an 
   // One more histogram: no extra byte at the end any more.
   const { chunks: two } = encode([h, { ...h, timestampMs: T0 + 1, sumBits: bits(2.5) }]);
   assert.notEqual(two[0]!.data.at(-1), 0);
+});
+
+test('XOR chunks share the quirk: one sample ends with an empty byte (bytes from Prometheus 2.42)', () => {
+  const one = [...xorChunks(new Float64Array([T0 + 5]), new Float64Array([1.5]))];
+  assert.equal(Buffer.from(one[0]!.data).toString('hex'), '00018ab8a6f2c1683ff800000000000000');
+  const two = [...xorChunks(new Float64Array([T0 + 5, T0 + 6]), new Float64Array([1.5, 1.5]))];
+  assert.equal(Buffer.from(two[0]!.data).toString('hex'), '00028ab8a6f2c1683ff80000000000000100');
+  assert.equal(decodeXorChunk(one[0]!.data).length, 1);
 });
 
 test('histograms whose spans do not match their buckets are refused', () => {
