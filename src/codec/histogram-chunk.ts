@@ -27,7 +27,10 @@
 // timestamp does not increase, and after 120 histograms. One deliberate difference: where the
 // bucket spans change without a reset, Prometheus recodes the open chunk to a superset layout;
 // we cut a new chunk instead (header "not a reset"). Both are valid; a client decodes each chunk
-// on its own. The header of a new chunk is chosen as Prometheus chooses it.
+// on its own. The header of a new chunk is chosen as Prometheus 2.42 chooses it (checked against
+// it: test/e2e/histogram-chunk-oracle.test.ts); newer versions differ in corners ("not a reset"
+// rather than "unknown" after a gauge chunk); "unknown" is always safe: the reader then checks for
+// a reset itself.
 //
 // Float64 fields are kept as exact 64-bit patterns (bigints, or the words of a Float64Array),
 // never passed through a JS number where a NaN payload could matter.
@@ -675,31 +678,24 @@ export function* histogramChunks(histograms: readonly NativeHistogram[]): Genera
         (app as Appender<NativeHistogram>).append(h);
         continue;
       }
-      // Not appendable: the header is the verdict's. Full: Prometheus cuts first and then asks
-      // the previous appender, which for float chunks only tells reset or not.
-      let header = v.header;
-      if (full) {
-        const fromPrevious =
-          app instanceof IntAppender || v.header === COUNTER_RESET_HEADER.RESET
-            ? v.header
-            : COUNTER_RESET_HEADER.NOT_RESET;
-        header = headerFor(h, fromPrevious);
-      }
+      // Not appendable, or full: either way the new chunk's header is the verdict's, as in
+      // Prometheus 2.42, which asks the open chunk's appender before cutting at 120.
       yield finishChunk(app);
-      app = start(h, header);
+      app = start(h, v.header);
       continue;
     }
+    // The series' first chunk, or a change of kind: nothing to compare with.
     if (app !== undefined) yield finishChunk(app);
-    app = start(h, headerFor(h, COUNTER_RESET_HEADER.UNKNOWN));
+    app = start(h, firstHeader(h));
   }
   if (app !== undefined) yield finishChunk(app);
 }
 
-/** A new chunk's header: gauge and explicit resets win, then what the previous chunk said. */
-function headerFor(h: NativeHistogram, fromPrevious: number): number {
+/** Header of a chunk with no chunk of the same kind before it: from the hint alone. */
+function firstHeader(h: NativeHistogram): number {
   if (h.resetHint === RESET_HINT.GAUGE) return COUNTER_RESET_HEADER.GAUGE;
   if (h.resetHint === RESET_HINT.YES) return COUNTER_RESET_HEADER.RESET;
-  return fromPrevious;
+  return COUNTER_RESET_HEADER.UNKNOWN;
 }
 
 function start(h: NativeHistogram, header: number): AnyAppender {
