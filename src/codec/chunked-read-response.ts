@@ -7,7 +7,7 @@
 import type { Labels } from '../model.js';
 import { crc32c } from './crc32c.js';
 import { int64Size, ProtoWriter, varintSize, wireLabels } from './proto-writer.js';
-import { XOR_ENCODING, type XorChunk } from './xor-chunk.js';
+import { XOR_ENCODING, type EncodedChunk } from './xor-chunk.js';
 
 /**
  * Chunk bytes (plus label bytes) per frame before a series continues in the next frame. Same
@@ -50,8 +50,13 @@ export function encodeSeriesLabels(labels: Labels): Buffer {
   return Buffer.concat(parts);
 }
 
-/** One `chunks` field of a ChunkedSeries (an XOR chunk). */
-export function encodeChunkField(chunk: XorChunk): Buffer {
+/**
+ * One `chunks` field of a ChunkedSeries; Chunk.type is the chunk's encoding (XOR when a
+ * hand-built chunk names none).
+ */
+export function encodeChunkField(
+  chunk: Omit<EncodedChunk, 'encoding'> & { readonly encoding?: EncodedChunk['encoding'] },
+): Buffer {
   const min = chunk.minTimeMs !== 0 ? int64Bytes(chunk.minTimeMs) : undefined;
   const max = chunk.maxTimeMs !== 0 ? int64Bytes(chunk.maxTimeMs) : undefined;
   const n = chunk.data.length;
@@ -69,7 +74,7 @@ export function encodeChunkField(chunk: XorChunk): Buffer {
     w.bytes(max);
   }
   w.byte(0x18); // Chunk.type
-  w.byte(XOR_ENCODING);
+  w.byte(chunk.encoding ?? XOR_ENCODING);
   if (n > 0) {
     w.byte(0x22); // Chunk.data
     w.varint(n);
@@ -109,7 +114,7 @@ export function encodeFrame(labels: Buffer, chunks: readonly Buffer[], queryInde
  */
 export function* seriesFrames(
   labels: Labels,
-  chunks: Iterable<XorChunk>,
+  chunks: Iterable<EncodedChunk>,
   queryIndex: number,
   maxFrameBytes = DEFAULT_FRAME_BYTES,
 ): Generator<Buffer> {

@@ -3,7 +3,21 @@
 // the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
 
 /** Chunk.Encoding wire value of an XOR chunk. */
-export const XOR_ENCODING = 1;
+export const XOR_ENCODING = 1 as const;
+
+/** Chunk.Encoding wire values we write: XOR 1, HISTOGRAM 2, FLOAT_HISTOGRAM 3. */
+export type ChunkEncoding = 1 | 2 | 3;
+
+/** One encoded chunk of any kind, as a ChunkedSeries carries it. */
+export interface EncodedChunk {
+  /** Chunk.Encoding wire value. */
+  readonly encoding: ChunkEncoding;
+  /** First and last sample time of the chunk, inclusive (milliseconds). */
+  readonly minTimeMs: number;
+  readonly maxTimeMs: number;
+  /** The chunk bytes, Prometheus' layout. */
+  readonly data: Uint8Array;
+}
 
 /** Prometheus' target samples per chunk; we never put more in one chunk. */
 export const MAX_SAMPLES_PER_CHUNK = 120;
@@ -13,15 +27,11 @@ export const MAX_CHUNK_BYTES = 1024;
 
 // The most bits one sample can add: Δ1 as a 10-byte uvarint (80) or the 64-bit dod bucket (68),
 // plus a value XOR block with a new window (1 + 1 + 5 + 6 + 64 = 77). Cutting before a sample
-// that might not fit keeps every chunk within MAX_CHUNK_BYTES.
-const MAX_SAMPLE_BITS = 80 + 77;
+// that might not fit keeps every chunk within MAX_CHUNK_BYTES (+ 8 for bstream's empty last byte).
+const MAX_SAMPLE_BITS = 80 + 77 + 8;
 
-export interface XorChunk {
-  /** First and last sample time of the chunk, inclusive (milliseconds). */
-  readonly minTimeMs: number;
-  readonly maxTimeMs: number;
-  /** The chunk bytes, Prometheus' layout. */
-  readonly data: Uint8Array;
+export interface XorChunk extends EncodedChunk {
+  readonly encoding: typeof XOR_ENCODING;
 }
 
 /** Trailing zeros of a 32-bit word that is not 0. */
@@ -29,22 +39,30 @@ function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/** Bits written MSB-first into a zeroed buffer, as Prometheus' bstream does. */
+/**
+ * Bits written MSB-first into a zeroed buffer, as Prometheus' bstream does, with its quirk: Go's
+ * writeBits of whole bytes from a byte boundary goes through writeByte, which always appends the
+ * next (empty) byte, so a chunk whose last write was such ends with one zero byte more (a chunk of
+ * one sample always does). `padded` tracks that; the split writes below keep it right.
+ */
 class BitWriter {
   readonly buf = new Uint8Array(MAX_CHUNK_BYTES + 32);
   bits = 0;
+  padded = false;
 
   reset(): void {
     this.buf.fill(0);
     this.bits = 0;
+    this.padded = false;
   }
 
   get bytes(): number {
-    return (this.bits + 7) >>> 3;
+    return ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0);
   }
 
   /** The low n bits of v (n ≤ 32; v is taken as its 32-bit two's complement). */
   write(v: number, n: number): void {
+    this.padded = (this.bits & 7) === 0 && n >= 8 && (n & 7) === 0;
     while (n > 0) {
       const free = 8 - (this.bits & 7);
       const take = free < n ? free : n;
@@ -185,7 +203,12 @@ class XorAppender {
     const out = this.out;
     out.buf[0] = this.count >>> 8;
     out.buf[1] = this.count & 0xff;
-    return { minTimeMs: this.minT, maxTimeMs: this.t1, data: out.buf.slice(0, out.bytes) };
+    return {
+      encoding: XOR_ENCODING,
+      minTimeMs: this.minT,
+      maxTimeMs: this.t1,
+      data: out.buf.slice(0, out.bytes),
+    };
   }
 }
 
