@@ -64,19 +64,17 @@ export function createReadHandler(deps: ReadHandlerDeps) {
       if (s.histograms !== undefined) metrics.readHistograms.inc(s.histograms.length);
     };
     if (type === STREAMED_XOR_CHUNKS) {
+      // Made up front (they start reading only when iterated), so every query's matchers are
+      // compiled and a bad regex is still a 400 before the first frame.
+      const streams = request.queries.map((query) => streamQuery(query, readable, signal));
       const frameBytes = metrics.readFrameBytes;
-      await streamChunks(
-        res,
-        request.queries.length,
-        (index) => streamQuery(request.queries[index]!, readable, signal),
-        {
-          signal,
-          logger: deps.logger,
-          maxFrameBytes: web.read_max_bytes_in_frame,
-          onFrame: (bytes) => frameBytes.observe(bytes),
-          onSeries: countReturned,
-        },
-      );
+      await streamChunks(res, request.queries.length, (index) => streams[index]!, {
+        signal,
+        logger: deps.logger,
+        maxFrameBytes: web.read_max_bytes_in_frame,
+        onFrame: (bytes) => frameBytes.observe(bytes),
+        onSeries: countReturned,
+      });
       return;
     }
     let budget = web.read_sample_limit;

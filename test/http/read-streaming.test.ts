@@ -200,3 +200,46 @@ test('streamed: a client that leaves mid-stream stops the backend read', async (
     unsorted.series = was;
   }
 });
+
+test('streamed: a bad regex in a later query is still a 400, before the first frame', async () => {
+  const res = await fetch(`${gw.url}/api/v1/read`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' },
+    body: snappyCompress(
+      encodeReadRequest(
+        [
+          { ...range, matchers: notHist },
+          { ...range, matchers: [{ type: 2, name: 'job', value: '(' }] },
+        ],
+        [1, 0],
+      ),
+    ),
+  });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /invalid regular expression/);
+});
+
+test('streamed: several queries are answered in order, each frame tagged with its query index', async () => {
+  const res = await fetch(`${gw.url}/api/v1/read`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-protobuf', 'Content-Encoding': 'snappy' },
+    body: snappyCompress(
+      encodeReadRequest(
+        [
+          { ...range, matchers: [{ type: 0, name: '__name__', value: 'shared' }] },
+          { ...range, matchers: [{ type: 0, name: '__name__', value: 'a_first' }] },
+        ],
+        [1, 0],
+      ),
+    ),
+  });
+  assert.equal(res.status, 200);
+  const frames = decodeFrames(Buffer.from(await res.arrayBuffer()));
+  assert.deepEqual(
+    frames.map((f) => [f.queryIndex, Object.fromEntries(f.series[0]!.labels).__name__]),
+    [
+      [0, 'shared'],
+      [1, 'a_first'],
+    ],
+  );
+});
