@@ -5,6 +5,15 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/**
+ * Streamed remote-read frame sizes: powers of 4 up to the default cap (1 MiB), 1.125 MiB to
+ * tell frames just over it (the cap counts label and chunk bytes, not the frame's headers) from
+ * frames over it because one chunk and the labels are, then up to 50,000,000 bytes, the client's default chunked_read_limit (Prometheus refuses bigger frames).
+ */
+const FRAME_BYTES_BUCKETS = [
+  1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 1_179_648, 4_194_304, 16_777_216, 50_000_000,
+];
+
 export function createMetrics(
   registry: Registry = new Registry(),
   options: { defaultMetrics?: boolean } = {},
@@ -143,6 +152,17 @@ export function createMetrics(
     readSamples: new Counter({
       name: 'promgate_read_samples_returned_total',
       help: 'Samples returned to remote-read clients.',
+      registers,
+    }),
+    readHistograms: new Counter({
+      name: 'promgate_read_histograms_returned_total',
+      help: 'Native histogram samples returned to remote-read clients.',
+      registers,
+    }),
+    readFrameBytes: new Histogram({
+      name: 'promgate_read_frame_bytes',
+      help: 'Size of each STREAMED_XOR_CHUNKS frame sent, in bytes on the wire (count: frames sent; sum: bytes streamed).',
+      buckets: FRAME_BYTES_BUCKETS,
       registers,
     }),
     seriesCacheEntries: new Gauge({

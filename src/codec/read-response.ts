@@ -1,8 +1,11 @@
 // Encodes the SAMPLES remote-read answer (prometheus.ReadResponse, protocols.md §4.2) by hand:
 // protobufjs would carry each value through a JS number, and an engine may rewrite a NaN's
 // payload there (stale markers must survive bit for bit). The caller compresses the result.
+// Native histograms go in TimeSeries.histograms (field 4) with their timestamps, encoded by
+// encodeHistogram, which keeps every float64 field's bits; clients before 2.44 skip them.
 
 import type { Label, SeriesSamples } from '../model.js';
+import { encodeHistogram } from './histogram-proto.js';
 import { int64Size, ProtoWriter, varintSize, wireLabels } from './proto-writer.js';
 
 function checkTimestamp(ts: number): void {
@@ -14,6 +17,8 @@ interface Planned {
   readonly labels: readonly Label[];
   /** UTF-8 byte lengths: name0, value0, name1, value1, … */
   readonly labelBytes: number[];
+  /** Encoded Histogram messages, in order. */
+  readonly histograms: Buffer[];
   readonly size: number;
 }
 
@@ -49,7 +54,14 @@ function plan(s: SeriesSamples): Planned {
     const msg = sampleSize(ts, w[2 * i]!, w[2 * i + 1]!);
     size += 1 + varintSize(msg) + msg;
   }
-  return { labels, labelBytes, size };
+  const histograms: Buffer[] = [];
+  for (const h of s.histograms ?? []) {
+    checkTimestamp(h.timestampMs);
+    const msg = encodeHistogram(h, { timestamp: true });
+    histograms.push(msg);
+    size += 1 + varintSize(msg.length) + msg.length;
+  }
+  return { labels, labelBytes, histograms, size };
 }
 
 function writeSeries(out: ProtoWriter, s: SeriesSamples, p: Planned): void {
@@ -87,6 +99,11 @@ function writeSeries(out: ProtoWriter, s: SeriesSamples, p: Planned): void {
       out.byte(0x10); // Sample.timestamp
       out.int64(ts);
     }
+  }
+  for (const msg of p.histograms) {
+    out.byte(0x22); // TimeSeries.histograms
+    out.varint(msg.length);
+    out.bytes(msg);
   }
 }
 

@@ -10,12 +10,27 @@ import {
   booleanOption,
   durationOption,
   enumOption,
+  fail,
   integerOption,
   parseOptions,
   sizeOption,
   stringOption,
+  type Option,
   type ParsedOptions,
 } from './options.js';
+
+/** A size that must be above zero (a bare 0 is refused by sizeOption already, "0KiB" is not). */
+function positiveSizeOption(o: { doc: string; default: number }): Option<number> {
+  const base = sizeOption(o);
+  return {
+    ...base,
+    parse(raw, path) {
+      const bytes = base.parse(raw, path);
+      if (bytes <= 0) fail(path, 'a size above 0 bytes', raw);
+      return bytes;
+    },
+  };
+}
 
 export const webOptions = {
   listen_address: stringOption({
@@ -49,10 +64,14 @@ export const webOptions = {
     min: 100,
   }),
   read_sample_limit: integerOption({
-    doc: 'Most samples one remote-read request may return (400 above).',
+    doc: 'Most samples plus native histograms one SAMPLES remote-read answer may hold (400 above); streamed answers are bounded per frame instead (read_max_bytes_in_frame).',
     default: 5_000_000,
     min: 1,
     unit: 'samples',
+  }),
+  read_max_bytes_in_frame: positiveSizeOption({
+    doc: "Label and chunk bytes per STREAMED_XOR_CHUNKS frame before a series continues in the next frame (only a single chunk plus labels over the cap makes a bigger frame); like Prometheus' --storage.remote.read-max-bytes-in-frame. Keep it well below the client's chunked_read_limit (50MB).",
+    default: 1024 * 1024,
   }),
   shutdown_timeout: durationOption({
     doc: 'How long shutdown waits for in-flight requests before closing the backends.',

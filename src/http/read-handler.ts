@@ -1,5 +1,13 @@
 // POST /api/v1/read (and the legacy /read): SAMPLES responses, or STREAMED_XOR_CHUNKS when the
 // request lists it first (protocols.md §4.3; the streaming writer is in stream-chunks.ts).
+//
+// STREAMED_XOR_CHUNKS consumes each query's series as the backends produce them (streamQuery),
+// one at a time. SAMPLES is one protobuf message, so its series are collected (executeQuery).
+//
+// web.read_sample_limit applies to SAMPLES answers only, as Prometheus' own
+// --storage.remote.read-sample-limit does: it caps what must be held in memory at once, samples
+// plus histograms over all queries of the request. A streamed answer is never held whole; its
+// limit is per frame (web.read_max_bytes_in_frame, like --storage.remote.read-max-bytes-in-frame).
 
 import type { Request, Response } from 'express';
 import { decodeReadRequest } from '../codec/read-request.js';
@@ -11,7 +19,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { SeriesSamples } from '../model.js';
 import type { Backend } from '../pipeline/backend.js';
-import { executeQuery } from '../read/execute-query.js';
+import { executeQuery, pointCount, streamQuery } from '../read/execute-query.js';
 import { readBody } from './body.js';
 import { checkReadContentType, checkSnappyEncoding } from './content-type.js';
 import { streamChunks } from './stream-chunks.js';
@@ -50,23 +58,33 @@ export function createReadHandler(deps: ReadHandlerDeps) {
     const request = decodeReadRequest(snappyDecompress(body, web.max_decoded_size));
     const type = responseType(request.acceptedResponseTypes);
     const signal = AbortSignal.timeout(web.read_timeout);
-    let budget = web.read_sample_limit;
-    const run = async (index: number): Promise<SeriesSamples[]> => {
-      const series = await executeQuery(request.queries[index]!, readable, signal, budget);
-      const samples = series.reduce((n, s) => n + s.timestamps.length, 0);
-      budget -= samples;
-      metrics.readSeries.inc(series.length);
-      metrics.readSamples.inc(samples);
-      return series;
+    const countReturned = (s: SeriesSamples): void => {
+      metrics.readSeries.inc();
+      metrics.readSamples.inc(s.timestamps.length);
+      if (s.histograms !== undefined) metrics.readHistograms.inc(s.histograms.length);
     };
     if (type === STREAMED_XOR_CHUNKS) {
-      // Each query's result is still collected whole before it is streamed (issue #6 asks for
-      // series to flow from the backends one at a time; that is a later step).
-      await streamChunks(res, request.queries.length, run, { signal, logger: deps.logger });
+      // Made up front (they start reading only when iterated), so every query's matchers are
+      // compiled and a bad regex is still a 400 before the first frame.
+      const streams = request.queries.map((query) => streamQuery(query, readable, signal));
+      const frameBytes = metrics.readFrameBytes;
+      await streamChunks(res, request.queries.length, (index) => streams[index]!, {
+        signal,
+        logger: deps.logger,
+        maxFrameBytes: web.read_max_bytes_in_frame,
+        onFrame: (bytes) => frameBytes.observe(bytes),
+        onSeries: countReturned,
+      });
       return;
     }
-    const results = [];
-    for (let q = 0; q < request.queries.length; q++) results.push(await run(q));
+    let budget = web.read_sample_limit;
+    const results: SeriesSamples[][] = [];
+    for (const query of request.queries) {
+      const series = await executeQuery(query, readable, signal, budget, web.read_sample_limit);
+      for (const s of series) budget -= pointCount(s);
+      results.push(series);
+    }
+    for (const series of results) series.forEach(countReturned);
     const payload = snappyCompress(encodeReadResponse(results));
     res
       .status(200)

@@ -3,11 +3,14 @@
 // is full. Before the first byte a failure is still a status code (the caller's error handler);
 // after it the response must never end normally, since a clean EOF means "complete" to the
 // client (trap 21): the socket is destroyed and the reason logged.
+//
+// Series are consumed one at a time from whatever produces them (streamQuery in
+// src/read/execute-query.ts), so memory is bounded by the largest series, not the answer.
 
 import type { ServerResponse } from 'node:http';
 import { seriesFrames, DEFAULT_FRAME_BYTES } from '../codec/chunked-read-response.js';
-import { xorChunks } from '../codec/xor-chunk.js';
-import { RetryableError } from '../errors.js';
+import { xorChunks, type XorChunk } from '../codec/xor-chunk.js';
+import { PermanentError, RetryableError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SeriesSamples } from '../model.js';
 
@@ -20,6 +23,33 @@ export interface ChunkStreamOptions {
   readonly logger?: Logger;
   /** Label and chunk bytes per frame before a series continues in the next one. */
   readonly maxFrameBytes?: number;
+  /** Told the size of each frame (bytes on the wire, header included) once it is written. */
+  readonly onFrame?: (bytes: number) => void;
+  /** Told of each series once all its frames are written. */
+  readonly onSeries?: (series: SeriesSamples) => void;
+}
+
+/** The series of one query, in the order they are to be sent. */
+export type SeriesSource = Iterable<SeriesSamples> | AsyncIterable<SeriesSamples>;
+
+/**
+ * SWAP POINT (issue #6): the chunks of one series. At merge this becomes seriesChunks(s) from
+ * src/codec/series-chunks.ts, which also encodes native histograms. Until then a series with
+ * histograms fails the read loudly here instead of being sent without them.
+ */
+function chunksOf(s: SeriesSamples): Iterable<XorChunk> {
+  if (s.histograms !== undefined && s.histograms.length > 0) {
+    throw new PermanentError(
+      'STREAMED_HISTOGRAMS_UNSUPPORTED',
+      `series ${s.series.key} has native histograms, which STREAMED_XOR_CHUNKS answers cannot carry yet (ask for SAMPLES)`,
+    );
+  }
+  return xorChunks(s.timestamps, s.values);
+}
+
+/** The frames of one series of query `queryIndex`. */
+function framesOf(s: SeriesSamples, queryIndex: number, maxFrameBytes: number): Iterable<Buffer> {
+  return seriesFrames(s.series.labels, chunksOf(s), queryIndex, maxFrameBytes);
 }
 
 function deadlinePassed(): RetryableError {
@@ -47,13 +77,15 @@ function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Streams the series of each query, in query order. `runQuery` answers one query (its errors
- * before the first frame propagate unchanged, so the caller can still send a status code).
+ * Streams the series of each query, in query order. `runQuery` answers one query, as a stream
+ * or a list; it is asked for query i+1 only once query i is sent. Its errors before the first
+ * frame propagate unchanged, so the caller can still send a status code. A stream is read one
+ * series at a time and closed (return()) if the writer stops early.
  */
 export async function streamChunks(
   res: ServerResponse,
   queryCount: number,
-  runQuery: (index: number) => Promise<readonly SeriesSamples[]>,
+  runQuery: (index: number) => SeriesSource | Promise<SeriesSource>,
   options: ChunkStreamOptions,
 ): Promise<void> {
   const { signal } = options;
@@ -69,18 +101,16 @@ export async function streamChunks(
   try {
     for (let q = 0; q < queryCount; q++) {
       const series = await runQuery(q);
-      for (const s of series) {
-        for (const frame of seriesFrames(
-          s.series.labels,
-          xorChunks(s.timestamps, s.values),
-          q,
-          maxFrameBytes,
-        )) {
+      for await (const s of series) {
+        for (const frame of framesOf(s, q, maxFrameBytes)) {
           if (res.destroyed) throw new Error('client closed the connection');
           if (signal.aborted) throw deadlinePassed();
           start();
-          if (!res.write(frame)) await drained(res, signal);
+          const flowing = res.write(frame);
+          options.onFrame?.(frame.length);
+          if (!flowing) await drained(res, signal);
         }
+        options.onSeries?.(s);
       }
     }
   } catch (err) {
