@@ -9,8 +9,8 @@
 
 import type { ServerResponse } from 'node:http';
 import { seriesFrames, DEFAULT_FRAME_BYTES } from '../codec/chunked-read-response.js';
-import { xorChunks, type XorChunk } from '../codec/xor-chunk.js';
-import { PermanentError, RetryableError } from '../errors.js';
+import { seriesChunks } from '../codec/series-chunks.js';
+import { RetryableError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SeriesSamples } from '../model.js';
 
@@ -32,24 +32,9 @@ export interface ChunkStreamOptions {
 /** The series of one query, in the order they are to be sent. */
 export type SeriesSource = Iterable<SeriesSamples> | AsyncIterable<SeriesSamples>;
 
-/**
- * SWAP POINT (issue #6): the chunks of one series. At merge this becomes seriesChunks(s) from
- * src/codec/series-chunks.ts, which also encodes native histograms. Until then a series with
- * histograms fails the read loudly here instead of being sent without them.
- */
-function chunksOf(s: SeriesSamples): Iterable<XorChunk> {
-  if (s.histograms !== undefined && s.histograms.length > 0) {
-    throw new PermanentError(
-      'STREAMED_HISTOGRAMS_UNSUPPORTED',
-      `series ${s.series.key} has native histograms, which STREAMED_XOR_CHUNKS answers cannot carry yet (ask for SAMPLES)`,
-    );
-  }
-  return xorChunks(s.timestamps, s.values);
-}
-
 /** The frames of one series of query `queryIndex`. */
 function framesOf(s: SeriesSamples, queryIndex: number, maxFrameBytes: number): Iterable<Buffer> {
-  return seriesFrames(s.series.labels, chunksOf(s), queryIndex, maxFrameBytes);
+  return seriesFrames(s.series.labels, seriesChunks(s), queryIndex, maxFrameBytes);
 }
 
 function deadlinePassed(): RetryableError {

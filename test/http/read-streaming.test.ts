@@ -2,7 +2,7 @@
 // adapters in the real Backend wrapper, one declaring sortedRead, one not): STREAMED_XOR_CHUNKS
 // answers merged series by series with frames under web.read_max_bytes_in_frame, the frame and
 // returned-data metrics, web.read_sample_limit for SAMPLES only, histograms in SAMPLES answers,
-// histograms refused (not dropped) by the streamed writer for now, a broken sortedRead promise.
+// histograms as histogram chunks in streamed answers, a broken sortedRead promise.
 
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -22,7 +22,8 @@ import {
 import { decodeReadResponse } from '../support/decode-read-response.js';
 import { encodeReadRequest, type TestMatcher } from '../support/encode-write.js';
 import { metricValue, startTestGateway } from '../support/gateway.js';
-import { decodeFrames, decodeStreamedSeries } from '../support/xor-decode.js';
+import { decodeHistogramChunk, histogramKey } from '../support/histogram-chunk-decode.js';
+import { decodeFrames, decodeStreamedSeries, decodeXorChunk } from '../support/xor-decode.js';
 
 const FRAME_CAP = 8 * 1024;
 const T0 = 1_700_000_000_000;
@@ -150,10 +151,31 @@ test('SAMPLES: histograms come back with their series, counted in the metrics', 
   assert.equal((await metricValue(gw, 'promgate_read_histograms_returned_total')) - before, 2);
 });
 
-test('streamed: a series with histograms fails the read with a clear error instead of losing them', async () => {
+test('streamed: histograms come back as histogram chunks, bit for bit, beside the XOR chunk', async () => {
   const res = await read([{ type: 0, name: '__name__', value: 'hist' }], [1, 0]);
-  assert.equal(res.status, 500);
-  assert.match(await res.text(), /series \["__name__","hist"\] has native histograms.*STREAMED_XOR_CHUNKS/);
+  assert.equal(res.status, 200, await res.clone().text());
+  const frames = decodeFrames(Buffer.from(await res.arrayBuffer()));
+  const chunks = frames.flatMap((f) => f.series.flatMap((s) => s.chunks));
+  assert.deepEqual(
+    chunks.map((c) => c.type),
+    [1, 2, 3],
+    'XOR (the stale sample), HISTOGRAM (int), FLOAT_HISTOGRAM (float, gauge)',
+  );
+  assert.deepEqual(decodeXorChunk(chunks[0]!.data), [{ t: T0, bits: STALE }]);
+  const got = chunks
+    .slice(1)
+    .flatMap((c) => decodeHistogramChunk(c.data, c.type).histograms.map(histogramKey));
+  // The float one is a stale marker: in a chunk, as in Prometheus' own, a stale histogram is its
+  // timestamp and stale sum only (its buckets mean nothing and are not encoded).
+  const staleFloat = {
+    ...floatHistogram(T0 + 2),
+    schema: 0,
+    positiveSpans: [],
+    customValues: new Float64Array(0),
+    countBits: 0n,
+    positiveCounts: new Float64Array(0),
+  };
+  assert.deepEqual(got, [histogramKey(intHistogram(T0 + 1)), histogramKey(staleFloat)]);
 });
 
 test('a backend breaking its sortedRead promise fails the read, naming the backend', async () => {
