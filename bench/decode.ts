@@ -10,6 +10,9 @@ import { snappyCompress, snappyDecompress } from '../src/codec/snappy.js';
 import { promSchema } from '../src/codec/proto-schema.js';
 import { createWriteV1Decoder, type WriteV1Decoder } from '../src/codec/write-v1.js';
 import { createWriteV2Decoder } from '../src/codec/write-v2.js';
+import { encodeHistogram } from '../src/codec/histogram-proto.js';
+import type { IntHistogram } from '../src/model.js';
+import { ProtoWriter } from '../test/support/encode-write.js';
 import { encodeV2FromBatch } from '../test/support/encode-write-v2.js';
 import { median, type BenchReport } from './report.js';
 import { buildWorkload } from './workload.js';
@@ -199,6 +202,15 @@ export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<
       'wire B/sample': Math.round(v2Wire / w.samples),
     }),
   );
+  // Native histograms: one request of 2,000 integer histograms of 28 buckets (schema 3, a zero
+  // bucket, both sides), each with its own series, decoded in steady state.
+  const histograms = histogramRequest(2000);
+  const histogramRates = measure(() => warm.decode(histograms).histogramCount, runs, minRunMs);
+  lines.push(
+    report('native histograms, decode only (28 buckets each)', 'histograms/s', histogramRates, {
+      'raw B/histogram': Math.round(histograms.length / 2000),
+    }),
+  );
   const WriteRequest = promSchema().WriteRequest;
   const reference = measure(
     () => {
@@ -210,4 +222,35 @@ export async function runDecodeBench(options: DecodeBenchOptions = {}): Promise<
   );
   lines.push(report('workload: protobufjs decode only (reference, no grouping)', 'samples/s', reference));
   return lines;
+}
+
+function histogramRequest(count: number): Buffer {
+  const w = new ProtoWriter();
+  for (let i = 0; i < count; i++) {
+    const h: IntHistogram = {
+      kind: 'int',
+      timestampMs: 1_700_000_000_000,
+      startTimestampMs: 0,
+      schema: 3,
+      resetHint: 0,
+      sumBits: 0x4059000000000000n + BigInt(i),
+      zeroThresholdBits: 0x3f50624dd2f1a9fcn,
+      count: 1000n + BigInt(i),
+      zeroCount: 3n,
+      negativeSpans: [{ offset: -5, length: 8 }],
+      positiveSpans: [
+        { offset: 0, length: 12 },
+        { offset: 3, length: 8 },
+      ],
+      negativeDeltas: BigInt64Array.from({ length: 8 }, (_, k) => BigInt(k - 3)),
+      positiveDeltas: BigInt64Array.from({ length: 20 }, (_, k) => BigInt((k % 5) - 2)),
+      customValues: new Float64Array(0),
+    };
+    w.message(1, (ts) => {
+      ts.message(1, (l) => l.string(1, '__name__').string(2, 'http_request_duration_seconds'));
+      ts.message(1, (l) => l.string(1, 'pod').string(2, `pod-${i}`));
+      ts.bytes(4, encodeHistogram(h));
+    });
+  }
+  return w.finish();
 }

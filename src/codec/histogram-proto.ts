@@ -17,8 +17,43 @@ import { corrupt, Cursor, WT_LEN, WT_VARINT, wrongWireType } from './proto-curso
 const WT_FIXED64 = 1;
 const MASK64 = (1n << 64n) - 1n;
 
+// Bucket deltas and counts are small: a varint of up to 7 bytes (49 bits) is summed in a plain
+// number and converted to a bigint once; longer ones take the exact BigInt path.
+const FAST_VARINT_BYTES = 7;
+
 /** An unsigned varint of up to 10 bytes as an exact 64-bit bigint. */
 function uvarint64(c: Cursor, limit: number): bigint {
+  const small = smallVarint(c, limit);
+  return small >= 0 ? BigInt(small) : bigVarint(c, limit);
+}
+
+/** A zigzag-encoded sint64 varint as an exact 64-bit bigint. */
+function sint64(c: Cursor, limit: number): bigint {
+  const small = smallVarint(c, limit);
+  if (small < 0) return zigzag64(bigVarint(c, limit));
+  return BigInt(small % 2 === 0 ? small / 2 : -(small + 1) / 2);
+}
+
+/** The varint at c.pos when it has at most FAST_VARINT_BYTES bytes (c.pos moves past it), else -1. */
+function smallVarint(c: Cursor, limit: number): number {
+  const buf = c.buf;
+  let pos = c.pos;
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < FAST_VARINT_BYTES; i++) {
+    if (pos >= limit) throw corrupt('truncated varint', pos);
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      c.pos = pos;
+      return value;
+    }
+    scale *= 128;
+  }
+  return -1;
+}
+
+function bigVarint(c: Cursor, limit: number): bigint {
   const buf = c.buf;
   let pos = c.pos;
   let value = 0n;
@@ -88,8 +123,8 @@ function repeatedVarints(
   if (wt === WT_LEN) {
     const len = c.length(end);
     const stop = c.pos + len;
-    while (c.pos < stop) into.push(zigzag64(uvarint64(c, stop)));
-  } else if (wt === WT_VARINT) into.push(zigzag64(uvarint64(c, end)));
+    while (c.pos < stop) into.push(sint64(c, stop));
+  } else if (wt === WT_VARINT) into.push(sint64(c, end));
   else throw wrongWireType(field, wt, at);
 }
 
@@ -110,6 +145,8 @@ function repeatedDoubles(
   else throw wrongWireType(field, wt, at);
 }
 
+const NO_DOUBLES: readonly bigint[] = [];
+
 function doublesOf(bits: readonly bigint[]): Float64Array {
   const out = new Float64Array(bits.length);
   const words = new BigUint64Array(out.buffer);
@@ -117,7 +154,21 @@ function doublesOf(bits: readonly bigint[]): Float64Array {
   return out;
 }
 
-/** Decodes one Histogram message from c.pos to end. */
+function int64sOf(values: readonly bigint[] | undefined): BigInt64Array {
+  if (values === undefined) return new BigInt64Array(0);
+  const out = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
+
+function expectWireType(wt: number, want: number, field: number, at: number): void {
+  if (wt !== want) throw wrongWireType(field, wt, at);
+}
+
+/**
+ * Decodes one Histogram message from c.pos to end. Kept free of closures and object spreads:
+ * with them it decoded about 45 k histograms/s (28 buckets each), without them about 200 k.
+ */
 export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
   let isFloat = false;
   let countInt = 0n;
@@ -130,16 +181,14 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
   let resetHint = 0;
   let timestampMs = 0;
   let startTimestampMs = 0;
+  // Allocated on first use: a histogram uses only one kind's bucket fields.
   const negativeSpans: BucketSpan[] = [];
   const positiveSpans: BucketSpan[] = [];
-  const negativeDeltas: bigint[] = [];
-  const positiveDeltas: bigint[] = [];
-  const negativeCounts: bigint[] = [];
-  const positiveCounts: bigint[] = [];
-  const customValues: bigint[] = [];
-  const expect = (wt: number, want: number, field: number, at: number): void => {
-    if (wt !== want) throw wrongWireType(field, wt, at);
-  };
+  let negativeDeltas: bigint[] | undefined;
+  let positiveDeltas: bigint[] | undefined;
+  let negativeCounts: bigint[] | undefined;
+  let positiveCounts: bigint[] | undefined;
+  let customValues: bigint[] | undefined;
 
   while (c.pos < end) {
     const at = c.pos;
@@ -148,67 +197,67 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
     const wt = key & 7;
     switch (field) {
       case 1:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         countInt = uvarint64(c, end);
         isFloat = false;
         break;
       case 2:
-        expect(wt, WT_FIXED64, field, at);
+        expectWireType(wt, WT_FIXED64, field, at);
         countBits = bits64(c, end);
         isFloat = true;
         break;
       case 3:
-        expect(wt, WT_FIXED64, field, at);
+        expectWireType(wt, WT_FIXED64, field, at);
         sumBits = bits64(c, end);
         break;
       case 4:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         schema = sint32(c, end);
         break;
       case 5:
-        expect(wt, WT_FIXED64, field, at);
+        expectWireType(wt, WT_FIXED64, field, at);
         zeroThresholdBits = bits64(c, end);
         break;
       case 6:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         zeroInt = uvarint64(c, end);
         break;
       case 7:
-        expect(wt, WT_FIXED64, field, at);
+        expectWireType(wt, WT_FIXED64, field, at);
         zeroBits = bits64(c, end);
         break;
       case 8:
       case 11: {
-        expect(wt, WT_LEN, field, at);
+        expectWireType(wt, WT_LEN, field, at);
         const len = c.length(end);
         (field === 8 ? negativeSpans : positiveSpans).push(span(c, c.pos + len));
         break;
       }
       case 9:
-        repeatedVarints(c, wt, end, at, field, negativeDeltas);
+        repeatedVarints(c, wt, end, at, field, (negativeDeltas ??= []));
         break;
       case 12:
-        repeatedVarints(c, wt, end, at, field, positiveDeltas);
+        repeatedVarints(c, wt, end, at, field, (positiveDeltas ??= []));
         break;
       case 10:
-        repeatedDoubles(c, wt, end, at, field, negativeCounts);
+        repeatedDoubles(c, wt, end, at, field, (negativeCounts ??= []));
         break;
       case 13:
-        repeatedDoubles(c, wt, end, at, field, positiveCounts);
+        repeatedDoubles(c, wt, end, at, field, (positiveCounts ??= []));
         break;
       case 16:
-        repeatedDoubles(c, wt, end, at, field, customValues);
+        repeatedDoubles(c, wt, end, at, field, (customValues ??= []));
         break;
       case 14:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         resetHint = c.int32(end);
         break;
       case 15:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         timestampMs = timestamp(c, end, at);
         break;
       case 17:
-        expect(wt, WT_VARINT, field, at);
+        expectWireType(wt, WT_VARINT, field, at);
         startTimestampMs = timestamp(c, end, at);
         break;
       default:
@@ -216,7 +265,28 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
     }
   }
 
-  const common = {
+  // The oneof decides the kind (protocols.md §2.2); bucket fields of the other kind are ignored,
+  // as Prometheus ignores them.
+  if (isFloat) {
+    return {
+      kind: 'float',
+      timestampMs,
+      startTimestampMs,
+      schema,
+      resetHint,
+      sumBits,
+      zeroThresholdBits,
+      negativeSpans,
+      positiveSpans,
+      customValues: doublesOf(customValues ?? NO_DOUBLES),
+      countBits,
+      zeroCountBits: zeroBits,
+      negativeCounts: doublesOf(negativeCounts ?? NO_DOUBLES),
+      positiveCounts: doublesOf(positiveCounts ?? NO_DOUBLES),
+    };
+  }
+  return {
+    kind: 'int',
     timestampMs,
     startTimestampMs,
     schema,
@@ -225,27 +295,11 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
     zeroThresholdBits,
     negativeSpans,
     positiveSpans,
-    customValues: doublesOf(customValues),
-  };
-  // The oneof decides the kind (protocols.md §2.2); bucket fields of the other kind are ignored,
-  // as Prometheus ignores them.
-  if (isFloat) {
-    return {
-      ...common,
-      kind: 'float',
-      countBits,
-      zeroCountBits: zeroBits,
-      negativeCounts: doublesOf(negativeCounts),
-      positiveCounts: doublesOf(positiveCounts),
-    };
-  }
-  return {
-    ...common,
-    kind: 'int',
+    customValues: doublesOf(customValues ?? NO_DOUBLES),
     count: countInt,
     zeroCount: zeroInt,
-    negativeDeltas: BigInt64Array.from(negativeDeltas),
-    positiveDeltas: BigInt64Array.from(positiveDeltas),
+    negativeDeltas: int64sOf(negativeDeltas),
+    positiveDeltas: int64sOf(positiveDeltas),
   };
 }
 
