@@ -38,13 +38,14 @@ import {
   type Label,
   type MetricMetadata,
   type NativeHistogram,
-  type SeriesSamples,
+  type SeriesRef,
 } from '../model.js';
 import { decodeExemplar } from './exemplar-proto.js';
-import { createExtrasCollector, type ExtrasParts } from './extras-collector.js';
+import { createExtrasCollector } from './extras-collector.js';
 import { decodeHistogram } from './histogram-proto.js';
 import { createLabelBuilder } from './label-set.js';
 import { corrupt, Cursor, WT_VARINT, wrongWireType } from './proto-cursor.js';
+import { groupSamples, readSample, SampleScratch } from './sample-scratch.js';
 import { createSeriesCache, type CacheEntry } from './series-cache.js';
 import type { DecodedWrite, WriteV1DecoderOptions } from './write-v1.js';
 import { createSymbolTable } from './write-v2-symbols.js';
@@ -60,7 +61,6 @@ export interface WriteV2Decoder {
   seriesBuilt(): number;
 }
 
-const INITIAL_SAMPLES = 4096;
 /** Bound on one series' labels in their 1.0 form when no label limits are configured. */
 const MAX_LABEL_BYTES = 16 << 20;
 /** Larger than any symbol index a body within 4 GiB can have. */
@@ -116,31 +116,13 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
   let epoch = 0;
 
   // Scratch reused across requests (decode is synchronous, hence never re-entered).
-  let capacity = 0;
-  let tsScratch = new Float64Array(0);
-  let valWords = new Uint32Array(0);
-  let groupOf = new Int32Array(0);
+  const scratch = new SampleScratch();
   let refs = new Uint32Array(64);
   let entryCap = 0;
   let entryStarts = new Uint32Array(0);
   let entryEnds = new Uint32Array(0);
   // The 1.0 form of the current entry's labels.
   let labelBytes: Buffer = Buffer.alloc(1024);
-
-  function reserveSamples(n: number): void {
-    if (n <= capacity) return;
-    const next = Math.max(INITIAL_SAMPLES, capacity * 2, n);
-    const ts = new Float64Array(next);
-    ts.set(tsScratch);
-    const words = new Uint32Array(2 * next);
-    words.set(valWords);
-    const groups = new Int32Array(next);
-    groups.set(groupOf);
-    tsScratch = ts;
-    valWords = words;
-    groupOf = groups;
-    capacity = next;
-  }
 
   function pushEntry(n: number, start: number, end: number): void {
     if (n === entryCap) {
@@ -237,7 +219,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
   let symStarts: Uint32Array = new Uint32Array(0);
   let symEnds: Uint32Array = new Uint32Array(0);
   let groups = 0;
-  let owners: CacheEntry[] = [];
+  let seriesRefs: SeriesRef[] = [];
   let groupCount = new Int32Array(1024);
 
   // The cache entry of the label set in refs[0, n): the predicted successor of the previous
@@ -269,7 +251,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     groupCount[g] = 0;
     owner.epoch = requestEpoch;
     owner.group = g;
-    owners.push(owner);
+    seriesRefs.push(owner.ref);
     return g;
   }
 
@@ -307,9 +289,11 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
 
     // Pass 2: the series.
     groups = 0;
-    owners = [];
+    seriesRefs = [];
     const metadata = new Map<string, MetricMetadata>();
     let samples = 0;
+    // The scratch arrays as locals in the loop (as in write-v1.ts).
+    let { capacity, words, ts: times, groupOf } = scratch;
     let histogramCount = 0;
     let exemplarCount = 0;
     const extras = createExtrasCollector();
@@ -341,31 +325,12 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
           // labels_refs unpacked: decoders must accept both forms (protocols.md §1.1).
           pushRef(nRefs++, c.varint(entryEnd));
         } else if (key === 0x12) {
-          const sampleEndLen = c.length(entryEnd);
-          const sampleEnd = c.pos + sampleEndLen;
-          let lo = 0;
-          let hi = 0;
-          let ts = 0;
-          while (c.pos < sampleEnd) {
-            const p = c.pos;
-            const sk = buf[p]! < 0x80 ? buf[c.pos++]! : c.key(sampleEnd);
-            if (sk === 0x09) {
-              const v = c.pos;
-              if (sampleEnd - v < 8) throw corrupt('truncated double', v);
-              lo = (buf[v]! | (buf[v + 1]! << 8) | (buf[v + 2]! << 16) | (buf[v + 3]! << 24)) >>> 0;
-              hi = (buf[v + 4]! | (buf[v + 5]! << 8) | (buf[v + 6]! << 16) | (buf[v + 7]! << 24)) >>> 0;
-              c.pos = v + 8;
-            } else if (sk === 0x10) {
-              ts = c.int64(sampleEnd);
-            } else if (sk === 0x18) {
-              c.int64(sampleEnd); // start_timestamp (rc.4): accepted, no place in the model
-            } else {
-              const field = sk >>> 3;
-              if (field >= 1 && field <= 3) throw wrongWireType(field, sk & 7, p);
-              if (field === 0) throw corrupt(`invalid field key ${sk}`, p);
-              c.skip(sk & 7, sampleEnd, p);
-            }
+          const sampleLen = c.length(entryEnd);
+          if (samples === capacity) {
+            scratch.reserve(samples + 1);
+            ({ capacity, words, ts: times, groupOf } = scratch);
           }
+          const ts = readSample(c, c.pos + sampleLen, words, samples, true);
           if (ts > MAX_SAFE_TIMESTAMP_MS || ts < MIN_SAFE_TIMESTAMP_MS) {
             throw new RequestError(
               400,
@@ -373,10 +338,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
               `sample timestamp outside ±2^53 ms at byte ${at} (series ${symbols.describe(refs, nRefs)})`,
             );
           }
-          if (samples === capacity) reserveSamples(samples + 1);
-          tsScratch[samples] = ts;
-          valWords[2 * samples] = lo;
-          valWords[2 * samples + 1] = hi;
+          times[samples] = ts;
           samples++;
         } else if (key === 0x1a) {
           const msgEndLen = c.length(entryEnd);
@@ -453,9 +415,15 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       }
     }
 
-    const result = finish(samples, [...metadata.values()], extras.batchParts(histogramCount, exemplarCount));
+    const result: DecodedWrite = {
+      // Always regrouped: 2.0 series carry samples in entries that may interleave.
+      series: groupSamples(scratch, samples, seriesRefs, groupCount, new Int32Array(groups), false),
+      sampleCount: samples,
+      metadata: [...metadata.values()],
+      ...extras.batchParts(histogramCount, exemplarCount),
+    };
     // Drop references to this request's body and strings.
-    owners = [];
+    seriesRefs = [];
     body = Buffer.alloc(0);
     symbols.reset(body);
     return result;
@@ -485,44 +453,6 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       labels.push({ name: symbols.text(exemplarRefs[i]!), value: symbols.text(exemplarRefs[i + 1]!) });
     }
     return labels;
-  }
-
-  // Copies the scratch samples into exact-size arrays grouped by series (arrival order within a
-  // series), moving 32-bit words so that NaN payloads survive.
-  function finish(samples: number, metadata: MetricMetadata[], extras: ExtrasParts): DecodedWrite {
-    const offset = new Int32Array(groups);
-    const fill = new Int32Array(groups);
-    for (let g = 0, at = 0; g < groups; g++) {
-      offset[g] = at;
-      fill[g] = at;
-      at += groupCount[g]!;
-    }
-    const timestamps = new Float64Array(samples);
-    const values = new Float64Array(samples);
-    const words = new Uint32Array(values.buffer);
-    for (let i = 0; i < samples; i++) {
-      const o = fill[groupOf[i]!]!++;
-      timestamps[o] = tsScratch[i]!;
-      words[2 * o] = valWords[2 * i]!;
-      words[2 * o + 1] = valWords[2 * i + 1]!;
-    }
-    const series: SeriesSamples[] = [];
-    for (let g = 0; g < groups; g++) {
-      const n = groupCount[g]!;
-      if (n === 0) continue; // histograms only: in extras
-      series.push({
-        series: owners[g]!.ref,
-        timestamps: new Float64Array(timestamps.buffer, offset[g]! * 8, n),
-        values: new Float64Array(values.buffer, offset[g]! * 8, n),
-      });
-    }
-    if (capacity > 16 * INITIAL_SAMPLES && samples < capacity / 8) {
-      capacity = 0;
-      tsScratch = new Float64Array(0);
-      valWords = new Uint32Array(0);
-      groupOf = new Int32Array(0);
-    }
-    return { series, sampleCount: samples, metadata, ...extras };
   }
 
   return {
