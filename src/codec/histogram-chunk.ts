@@ -43,6 +43,7 @@ import {
   type IntHistogram,
   type NativeHistogram,
 } from '../model.js';
+import { BitWriter } from './bit-writer.js';
 import { MAX_SAMPLES_PER_CHUNK, type EncodedChunk } from './xor-chunk.js';
 
 /** Chunk.Encoding wire value of an integer histogram chunk. */
@@ -77,66 +78,6 @@ function numberOf(bits: bigint): number {
 /** Bit patterns of a Float64Array (a byte-exact view, so NaN payloads survive). */
 function bitsOf(values: Float64Array): BigUint64Array {
   return new BigUint64Array(values.buffer, values.byteOffset, values.length);
-}
-
-/**
- * Bits written MSB-first into a growing buffer, as Prometheus' bstream does, including one quirk
- * of Go's bstream: writeBits of a multiple of 8 bits that starts on a byte boundary goes through
- * writeByte, which always appends the next (empty) byte. When such a write is the chunk's last,
- * the chunk ends with that extra zero byte. `padded` tracks it; each write/writeBig call here is
- * one bstream call there.
- */
-class BitWriter {
-  buf = new Uint8Array(256);
-  bits = 24; // after the 3 header bytes
-  padded = false;
-
-  private room(n: number): void {
-    const need = (this.bits + n + 8 + 7) >>> 3;
-    if (need <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, need));
-    next.set(this.buf);
-    this.buf = next;
-  }
-
-  private put(v: number, n: number): void {
-    while (n > 0) {
-      const free = 8 - (this.bits & 7);
-      const take = free < n ? free : n;
-      const piece = (v >>> (n - take)) & ((1 << take) - 1);
-      this.buf[this.bits >>> 3]! |= piece << (free - take);
-      n -= take;
-      this.bits += take;
-    }
-  }
-
-  /** The low n bits of v (n ≤ 32). */
-  write(v: number, n: number): void {
-    this.room(n);
-    const aligned = (this.bits & 7) === 0;
-    this.put(v, n);
-    this.padded = aligned && n >= 8 && (n & 7) === 0;
-  }
-
-  /** The low n bits of v (n ≤ 64). */
-  writeBig(v: bigint, n: number): void {
-    this.room(n);
-    const aligned = (this.bits & 7) === 0;
-    const x = BigInt.asUintN(n, v);
-    if (n > 32) {
-      this.put(Number(x >> 32n), n - 32);
-      this.put(Number(x & 0xffffffffn), 32);
-    } else this.put(Number(x), n);
-    this.padded = aligned && n >= 8 && (n & 7) === 0;
-  }
-
-  finish(count: number, header: number): Uint8Array {
-    const out = this.buf.slice(0, ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0));
-    out[0] = count >>> 8;
-    out[1] = count & 0xff;
-    out[2] = header;
-    return out;
-  }
 }
 
 // The varbit buckets (prefix of n ones then a zero, except the last): payload widths.
@@ -372,7 +313,7 @@ interface Verdict {
 
 /** What int and float appenders share: the layout, time and the cut rules. */
 abstract class Appender<H extends NativeHistogram> {
-  readonly out = new BitWriter();
+  readonly out = new BitWriter(256, 24); // after the 3 header bytes
   count = 0;
   header: number = COUNTER_RESET_HEADER.UNKNOWN;
   minT = 0;
@@ -465,8 +406,16 @@ abstract class Appender<H extends NativeHistogram> {
       encoding,
       minTimeMs: this.minT,
       maxTimeMs: this.lastT,
-      data: this.out.finish(this.count, this.header),
+      data: this.chunkBytes(),
     };
+  }
+
+  private chunkBytes(): Uint8Array {
+    const data = this.out.toBytes();
+    data[0] = this.count >>> 8;
+    data[1] = this.count & 0xff;
+    data[2] = this.header;
+    return data;
   }
 }
 

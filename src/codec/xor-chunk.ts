@@ -2,6 +2,8 @@
 // STREAMED_XOR_CHUNKS remote-read answers. Values are read as two 32-bit words straight from
 // the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
 
+import { BitWriter } from './bit-writer.js';
+
 /** Chunk.Encoding wire value of an XOR chunk. */
 export const XOR_ENCODING = 1 as const;
 
@@ -39,54 +41,13 @@ function ctz32(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/**
- * Bits written MSB-first into a zeroed buffer, as Prometheus' bstream does, with its quirk: Go's
- * writeBits of whole bytes from a byte boundary goes through writeByte, which always appends the
- * next (empty) byte, so a chunk whose last write was such ends with one zero byte more (a chunk of
- * one sample always does). `padded` tracks that; the split writes below keep it right.
- */
-class BitWriter {
-  readonly buf = new Uint8Array(MAX_CHUNK_BYTES + 32);
-  bits = 0;
-  padded = false;
-
-  reset(): void {
-    this.buf.fill(0);
-    this.bits = 0;
-    this.padded = false;
+/** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
+function putUvarint(out: BitWriter, v: bigint): void {
+  while (v >= 0x80n) {
+    out.write(Number(v & 0x7fn) | 0x80, 8);
+    v >>= 7n;
   }
-
-  get bytes(): number {
-    return ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0);
-  }
-
-  /** The low n bits of v (n ≤ 32; v is taken as its 32-bit two's complement). */
-  write(v: number, n: number): void {
-    this.padded = (this.bits & 7) === 0 && n >= 8 && (n & 7) === 0;
-    while (n > 0) {
-      const free = 8 - (this.bits & 7);
-      const take = free < n ? free : n;
-      const piece = (v >>> (n - take)) & ((1 << take) - 1);
-      this.buf[this.bits >>> 3]! |= piece << (free - take);
-      n -= take;
-      this.bits += take;
-    }
-  }
-
-  /** 64 bits given as high and low words. */
-  write64(hi: number, lo: number): void {
-    this.write(hi, 32);
-    this.write(lo, 32);
-  }
-
-  /** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
-  uvarint(v: bigint): void {
-    while (v >= 0x80n) {
-      this.write(Number(v & 0x7fn) | 0x80, 8);
-      v >>= 7n;
-    }
-    this.write(Number(v), 8);
-  }
+  out.write(Number(v), 8);
 }
 
 /**
@@ -94,7 +55,7 @@ class BitWriter {
  * delta, and the XOR window (leading 0xff = "no window yet", as Prometheus marks it).
  */
 class XorAppender {
-  readonly out = new BitWriter();
+  readonly out = new BitWriter(MAX_CHUNK_BYTES + 32);
   count = 0;
   minT = 0;
   t1 = 0; // previous timestamp
@@ -105,8 +66,7 @@ class XorAppender {
   trailing = 0;
 
   reset(): void {
-    this.out.reset();
-    this.out.bits = 16; // room for the uint16 sample count
+    this.out.reset(16); // room for the uint16 sample count
     this.count = 0;
     this.leading = 0xff;
     this.trailing = 0;
@@ -127,11 +87,11 @@ class XorAppender {
     if (this.count === 0) {
       // t0 as a signed varint (zigzag), then the raw value.
       const t0 = BigInt(t);
-      out.uvarint(t0 < 0n ? (-t0 << 1n) - 1n : t0 << 1n);
+      putUvarint(out, t0 < 0n ? (-t0 << 1n) - 1n : t0 << 1n);
       out.write64(hi, lo);
       this.minT = t;
     } else if (this.count === 1) {
-      out.uvarint(BigInt(t) - BigInt(this.t1));
+      putUvarint(out, BigInt(t) - BigInt(this.t1));
       this.xor(lo, hi);
     } else {
       this.timeDelta(t);
@@ -207,12 +167,12 @@ class XorAppender {
       encoding: XOR_ENCODING,
       minTimeMs: this.minT,
       maxTimeMs: this.t1,
-      data: out.buf.slice(0, out.bytes),
+      data: out.toBytes(),
     };
   }
 }
 
-/** Writes the low n bits of (hi:lo) >>> shift. */
+/** Writes the low n bits of (hi:lo) >>> shift, as one bstream writeBits call. */
 function writeShifted(out: BitWriter, hi: number, lo: number, shift: number, n: number): void {
   let h: number;
   let l: number;
@@ -226,10 +186,7 @@ function writeShifted(out: BitWriter, hi: number, lo: number, shift: number, n: 
     h = 0;
     l = hi >>> (shift - 32);
   }
-  if (n > 32) {
-    out.write(h, n - 32);
-    out.write(l, 32);
-  } else out.write(l, n);
+  out.write64(h, l, n);
 }
 
 /**

@@ -223,3 +223,20 @@ test('timestamps around zero and negative timestamps', () => {
   const decoded = encodeAll(samples).flatMap((c) => decodeXorChunk(c.data));
   assert.deepEqual(decoded, samples);
 });
+
+test("bstream's empty last byte only after a byte-multiple write that started on a byte boundary", () => {
+  // One sample: t0 as a uvarint and 64 value bits, all byte-aligned: Go's writeByte leaves an
+  // empty byte at the end (2 + 6 + 8 + 1 bytes).
+  const one = encodeAll([{ t: 1_795_550_401_000, bits: bits(1) }]);
+  assert.equal(one[0]!.data.length, 17);
+  // Second value: control bits 1, 1, 5-bit leading 1, 6-bit length 59 start the 59 significant bits
+  // at bit 5 of a byte; they end on a byte boundary through writeBit, so no empty byte follows
+  // (2 + 6 + 8 + 2 + 9 bytes). Split into 27 + 32 bits, the second part starts aligned: a writer
+  // that judged by that part alone would add one.
+  const two = encodeAll([
+    { t: 1_795_550_401_000, bits: 0n },
+    { t: 1_795_550_402_000, bits: 0x4000000000000010n },
+  ]);
+  assert.equal(two[0]!.data.length, 27);
+  assert.deepEqual(decodeXorChunk(two[0]!.data).at(-1), { t: 1_795_550_402_000, bits: 0x4000000000000010n });
+});
