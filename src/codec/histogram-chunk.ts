@@ -172,6 +172,18 @@ function writeLayout(b: BitWriter, h: NativeHistogram): void {
   }
 }
 
+/** The layout and time of a chunk's first histogram, int or float. */
+function writeFirstLayout(b: BitWriter, h: NativeHistogram, stale: boolean): void {
+  if (stale) {
+    // Prometheus keeps only the sum: an empty layout (schema 0, threshold 0, no spans).
+    b.write(0, 8);
+    putVarbitInt(b, 0n);
+    putSpans(b, []);
+    putSpans(b, []);
+  } else writeLayout(b, h);
+  putVarbitInt(b, BigInt(h.timestampMs));
+}
+
 /** Gorilla XOR of one float against its previous bits, with its own window (0xff = none yet). */
 class XorValue {
   leading = 0xff;
@@ -243,27 +255,57 @@ function bucketIndices(spans: readonly BucketSpan[]): number[] {
   return out;
 }
 
+/** A kind's bucket arithmetic for the reset check. */
+interface BucketArithmetic<H extends NativeHistogram, T> {
+  /** Absolute counts of one side's buckets, in order. */
+  counts(h: H, negative: boolean): readonly T[];
+  /** a > b in the kind's arithmetic. */
+  gt(a: T, b: T): boolean;
+  /** a == 0 in the kind's arithmetic. */
+  isZero(a: T): boolean;
+}
+
+const INT_BUCKETS: BucketArithmetic<IntHistogram, bigint> = {
+  counts: (h, negative) => absoluteInt(negative ? h.negativeDeltas : h.positiveDeltas),
+  gt: (a, b) => a > b,
+  isZero: (a) => a === 0n,
+};
+
+const FLOAT_BUCKETS: BucketArithmetic<FloatHistogram, number> = {
+  counts: (h, negative) => Array.from(negative ? h.negativeCounts : h.positiveCounts),
+  gt: (a, b) => a > b,
+  isZero: (a) => a === 0,
+};
+
 /**
- * Prometheus' bucket reset check between the previous and the next histogram: a bucket present
- * in both went down, or a bucket of the previous one with a count other than 0 is gone.
- * `gt(a, b)` is a > b and `isZero(a)` is a == 0 in the kind's arithmetic.
+ * Prometheus' bucket reset check between the previous and the next histogram, positive side then
+ * negative: a bucket present in both went down, or a bucket of the previous one with a count other
+ * than 0 is gone.
  */
-function bucketsReset<T>(
-  prevSpans: readonly BucketSpan[],
-  prev: readonly T[],
-  nextSpans: readonly BucketSpan[],
-  next: readonly T[],
-  gt: (a: T, b: T) => boolean,
-  isZero: (a: T) => boolean,
+function bucketsReset<H extends NativeHistogram, T>(
+  prev: H,
+  next: H,
+  arith: BucketArithmetic<H, T>,
 ): boolean {
-  const a = bucketIndices(prevSpans);
-  const b = bucketIndices(nextSpans);
+  return sideReset(prev, next, false, arith) || sideReset(prev, next, true, arith);
+}
+
+function sideReset<H extends NativeHistogram, T>(
+  prev: H,
+  next: H,
+  negative: boolean,
+  arith: BucketArithmetic<H, T>,
+): boolean {
+  const a = bucketIndices(negative ? prev.negativeSpans : prev.positiveSpans);
+  const b = bucketIndices(negative ? next.negativeSpans : next.positiveSpans);
+  const prevCounts = arith.counts(prev, negative);
+  const nextCounts = arith.counts(next, negative);
   let j = 0;
   for (let i = 0; i < a.length; i++) {
     while (j < b.length && b[j]! < a[i]!) j++;
     if (j < b.length && b[j] === a[i]) {
-      if (gt(prev[i]!, next[j]!)) return true;
-    } else if (!isZero(prev[i]!)) return true;
+      if (arith.gt(prevCounts[i]!, nextCounts[j]!)) return true;
+    } else if (!arith.isZero(prevCounts[i]!)) return true;
   }
   return false;
 }
@@ -419,11 +461,6 @@ abstract class Appender<H extends NativeHistogram> {
   }
 }
 
-const gtInt = (a: bigint, b: bigint): boolean => a > b;
-const zeroInt = (a: bigint): boolean => a === 0n;
-const gtFloat = (a: number, b: number): boolean => a > b;
-const zeroFloat = (a: number): boolean => a === 0;
-
 class IntAppender extends Appender<IntHistogram> {
   cnt = 0n; // uint64
   zCnt = 0n;
@@ -445,37 +482,12 @@ class IntAppender extends Appender<IntHistogram> {
   }
 
   protected bucketsReset(h: IntHistogram): boolean {
-    const prev = this.last;
-    return (
-      bucketsReset(
-        prev.positiveSpans,
-        absoluteInt(prev.positiveDeltas),
-        h.positiveSpans,
-        absoluteInt(h.positiveDeltas),
-        gtInt,
-        zeroInt,
-      ) ||
-      bucketsReset(
-        prev.negativeSpans,
-        absoluteInt(prev.negativeDeltas),
-        h.negativeSpans,
-        absoluteInt(h.negativeDeltas),
-        gtInt,
-        zeroInt,
-      )
-    );
+    return bucketsReset(this.last, h, INT_BUCKETS);
   }
 
   protected writeFirst(h: IntHistogram, stale: boolean): void {
     const b = this.out;
-    if (stale) {
-      // Prometheus keeps only the sum: an empty layout (schema 0, threshold 0, no spans).
-      b.write(0, 8);
-      putVarbitInt(b, 0n);
-      putSpans(b, []);
-      putSpans(b, []);
-    } else writeLayout(b, h);
-    putVarbitInt(b, BigInt(h.timestampMs));
+    writeFirstLayout(b, h, stale);
     const cnt = stale ? 0n : h.count & MASK64;
     const zCnt = stale ? 0n : h.zeroCount & MASK64;
     putVarbitUint(b, cnt);
@@ -540,36 +552,12 @@ class FloatAppender extends Appender<FloatHistogram> {
   }
 
   protected bucketsReset(h: FloatHistogram): boolean {
-    const prev = this.last;
-    return (
-      bucketsReset(
-        prev.positiveSpans,
-        Array.from(prev.positiveCounts),
-        h.positiveSpans,
-        Array.from(h.positiveCounts),
-        gtFloat,
-        zeroFloat,
-      ) ||
-      bucketsReset(
-        prev.negativeSpans,
-        Array.from(prev.negativeCounts),
-        h.negativeSpans,
-        Array.from(h.negativeCounts),
-        gtFloat,
-        zeroFloat,
-      )
-    );
+    return bucketsReset(this.last, h, FLOAT_BUCKETS);
   }
 
   protected writeFirst(h: FloatHistogram, stale: boolean): void {
     const b = this.out;
-    if (stale) {
-      b.write(0, 8);
-      putVarbitInt(b, 0n);
-      putSpans(b, []);
-      putSpans(b, []);
-    } else writeLayout(b, h);
-    putVarbitInt(b, BigInt(h.timestampMs));
+    writeFirstLayout(b, h, stale);
     const cnt = stale ? 0n : h.countBits & MASK64;
     const zCnt = stale ? 0n : h.zeroCountBits & MASK64;
     const sum = h.sumBits & MASK64;
