@@ -27,22 +27,12 @@ import {
   histogramKey,
   type DecodedHistogramChunk,
 } from '../support/histogram-chunk-decode.js';
+import { bits, GO_NAN } from '../support/bits.js';
+import { floatHistogram, intHistogram, type HistogramLayout } from '../support/histograms.js';
 import { decodeFrames, decodeXorChunk } from '../support/xor-decode.js';
 
 const T0 = 1_795_550_400_000;
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-function bits(v: number): bigint {
-  f64[0] = v;
-  return u64[0]!;
-}
-function floats(list: readonly bigint[]): Float64Array {
-  const a = new Float64Array(list.length);
-  new BigUint64Array(a.buffer).set(list);
-  return a;
-}
 const DEFAULT_ZT = bits(2 ** -128);
-const GO_NAN = 0x7ff8000000000001n;
 const ODD_NAN = 0xfff00000deadbeefn;
 
 interface Shape {
@@ -54,6 +44,17 @@ interface Shape {
   custom?: bigint[];
 }
 
+/** The layout a Shape asks for; by default one span per side holding every bucket given. */
+function layout(s: Shape, schema: number, nPos: number, nNeg: number): HistogramLayout {
+  return {
+    schema: s.schema ?? schema,
+    zt: s.zt ?? DEFAULT_ZT,
+    pos: s.pos ?? [{ offset: 0, length: nPos }],
+    neg: s.neg ?? (nNeg > 0 ? [{ offset: 0, length: nNeg }] : []),
+    custom: s.custom ?? [],
+  };
+}
+
 /** An integer histogram from absolute bucket counts; count = zero + all buckets. */
 function ih(
   t: number,
@@ -63,32 +64,8 @@ function ih(
   sum: bigint,
   s: Shape = {},
 ): IntHistogram {
-  const deltas = (abs: bigint[]): BigInt64Array => {
-    let prev = 0n;
-    return BigInt64Array.from(
-      abs.map((v) => {
-        const d = v - prev;
-        prev = v;
-        return d;
-      }),
-    );
-  };
-  return {
-    kind: 'int',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: s.schema ?? 3,
-    resetHint: s.hint ?? RESET_HINT.UNKNOWN,
-    sumBits: sum,
-    zeroThresholdBits: s.zt ?? DEFAULT_ZT,
-    positiveSpans: s.pos ?? [{ offset: 0, length: posAbs.length }],
-    negativeSpans: s.neg ?? (negAbs.length > 0 ? [{ offset: 0, length: negAbs.length }] : []),
-    customValues: floats(s.custom ?? []),
-    count: [...posAbs, ...negAbs].reduce((a, b) => a + b, zero),
-    zeroCount: zero,
-    positiveDeltas: deltas(posAbs),
-    negativeDeltas: deltas(negAbs),
-  };
+  const l = layout(s, 3, posAbs.length, negAbs.length);
+  return intHistogram(t, l, zero, posAbs, negAbs, sum, s.hint);
 }
 
 function fh(
@@ -100,22 +77,7 @@ function fh(
   sum: bigint,
   s: Shape = {},
 ): FloatHistogram {
-  return {
-    kind: 'float',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: s.schema ?? 0,
-    resetHint: s.hint ?? RESET_HINT.UNKNOWN,
-    sumBits: sum,
-    zeroThresholdBits: s.zt ?? DEFAULT_ZT,
-    positiveSpans: s.pos ?? [{ offset: 0, length: pos.length }],
-    negativeSpans: s.neg ?? (neg.length > 0 ? [{ offset: 0, length: neg.length }] : []),
-    customValues: floats(s.custom ?? []),
-    countBits: count,
-    zeroCountBits: zero,
-    positiveCounts: floats(pos),
-    negativeCounts: floats(neg),
-  };
+  return floatHistogram(t, layout(s, 0, pos.length, neg.length), count, zero, pos, neg, sum, s.hint);
 }
 
 function stale(t: number, kind: 'int' | 'float', hint: number = RESET_HINT.UNKNOWN): NativeHistogram {

@@ -9,7 +9,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { snappyCompress } from '../../src/codec/snappy.js';
 import type { RunningGateway } from '../../src/gateway.js';
+import { STALE_NAN_BITS } from '../../src/model.js';
 import { startPrometheus, type RunningPrometheus } from '../harness/prometheus.js';
+import { bits, GO_NAN, NEG_INF, NEG_ZERO, POS_INF, rng } from '../support/bits.js';
 import {
   encodeReadRequest,
   encodeWriteRequest,
@@ -26,38 +28,13 @@ const STREAMED = 'application/x-streamed-protobuf; proto=prometheus.ChunkedReadR
 const T0 = 1_795_550_400_000;
 const T_END = T0 + 7_200_000 - 1;
 
-const STALE = 0x7ff0000000000002n;
-const GO_NAN = 0x7ff8000000000001n;
-const POS_INF = 0x7ff0000000000000n;
-const NEG_INF = 0xfff0000000000000n;
-const NEG_ZERO = 0x8000000000000000n;
-
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-function bits(v: number): bigint {
-  f64[0] = v;
-  return u64[0]!;
-}
-
-// Deterministic PRNG (mulberry32).
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function dataset(): TestSeries[] {
   const next = rng(42);
   const out: TestSeries[] = [];
   // Regular 15 s samples from the range start: Prometheus 2.42 cuts these at exactly 120.
   const regular: TestSample[] = [];
   for (let i = 0; i < 400; i++) {
-    const special = [STALE, GO_NAN, POS_INF, NEG_INF, NEG_ZERO];
+    const special = [STALE_NAN_BITS, GO_NAN, POS_INF, NEG_INF, NEG_ZERO];
     const b = i % 37 === 5 ? special[Math.floor(i / 37) % special.length]! : bits(1000 + i * 0.5 + (i % 7));
     regular.push({ timestampMs: T0 + i * 15_000, bits: b });
   }
@@ -74,7 +51,7 @@ function dataset(): TestSeries[] {
   for (let i = 0; i < 300; i++) {
     const r = next();
     let b: bigint;
-    if (r < 0.1) b = [STALE, GO_NAN, POS_INF, NEG_INF, NEG_ZERO][Math.floor(next() * 5)]!;
+    if (r < 0.1) b = [STALE_NAN_BITS, GO_NAN, POS_INF, NEG_INF, NEG_ZERO][Math.floor(next() * 5)]!;
     else if (r < 0.2) b = bits((next() - 0.5) * 1e300);
     else if (r < 0.3) b = bits(next() * 1e-300);
     else if (r < 0.5) b = bits(Math.floor(next() * 100));
@@ -103,7 +80,9 @@ function dataset(): TestSeries[] {
   });
   // The verified test vector of protocols.md §4.5.
   const deltas = [0, 15000, 15000, 15000, 16000, 10000, 30000, 130000, 830000, 830000];
-  const vector = [1, 1, 2.5, 2.5, 2.75].map(bits).concat([STALE, bits(1e300), GO_NAN, NEG_ZERO, bits(42)]);
+  const vector = [1, 1, 2.5, 2.5, 2.75]
+    .map(bits)
+    .concat([STALE_NAN_BITS, bits(1e300), GO_NAN, NEG_ZERO, bits(42)]);
   let tv = 1795550460000;
   out.push({
     labels: [
