@@ -43,7 +43,7 @@ import {
   type IntHistogram,
   type NativeHistogram,
 } from '../model.js';
-import { BitWriter } from './bit-writer.js';
+import { BitWriter, writeXor, XorWindow } from './bit-writer.js';
 import { MAX_SAMPLES_PER_CHUNK, type EncodedChunk } from './xor-chunk.js';
 
 /** Chunk.Encoding wire value of an integer histogram chunk. */
@@ -83,8 +83,11 @@ function bitsOf(values: Float64Array): BigUint64Array {
 // The varbit buckets (prefix of n ones then a zero, except the last): payload widths.
 const VARBIT_WIDTHS = [3, 6, 9, 12, 18, 25, 56] as const;
 
-/** putVarbitInt: signed, the bucket with −(2^(w−1)−1) ≤ v ≤ 2^(w−1). */
-function putVarbitInt(b: BitWriter, v: bigint): void {
+/**
+ * putVarbitInt / putVarbitUint: 0 as a single 0 bit, else the first bucket that holds v (signed:
+ * −(2^(w−1)−1) ≤ v ≤ 2^(w−1); unsigned: v < 2^w), else eight ones and 64 bits.
+ */
+function putVarbit(b: BitWriter, v: bigint, signed: boolean): void {
   if (v === 0n) {
     b.write(0, 1);
     return;
@@ -92,7 +95,7 @@ function putVarbitInt(b: BitWriter, v: bigint): void {
   for (let i = 0; i < VARBIT_WIDTHS.length; i++) {
     const w = VARBIT_WIDTHS[i]!;
     const half = 1n << BigInt(w - 1);
-    if (v >= -(half - 1n) && v <= half) {
+    if (signed ? v >= -(half - 1n) && v <= half : v < half << 1n) {
       // i+1 ones then a zero.
       b.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
       b.writeBig(v, w);
@@ -103,22 +106,12 @@ function putVarbitInt(b: BitWriter, v: bigint): void {
   b.writeBig(v, 64);
 }
 
-/** putVarbitUint: the same buckets, unsigned (v < 2^w). */
+function putVarbitInt(b: BitWriter, v: bigint): void {
+  putVarbit(b, v, true);
+}
+
 function putVarbitUint(b: BitWriter, v: bigint): void {
-  if (v === 0n) {
-    b.write(0, 1);
-    return;
-  }
-  for (let i = 0; i < VARBIT_WIDTHS.length; i++) {
-    const w = VARBIT_WIDTHS[i]!;
-    if (v < 1n << BigInt(w)) {
-      b.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
-      b.writeBig(v, w);
-      return;
-    }
-  }
-  b.write(0xff, 8);
-  b.writeBig(v, 64);
+  putVarbit(b, v, false);
 }
 
 /** The zero threshold: one byte for 0 or a power of two in [2^−243, 2^10], else 255 and 64 bits. */
@@ -184,48 +177,16 @@ function writeFirstLayout(b: BitWriter, h: NativeHistogram, stale: boolean): voi
   putVarbitInt(b, BigInt(h.timestampMs));
 }
 
-/** Gorilla XOR of one float against its previous bits, with its own window (0xff = none yet). */
+/** Gorilla XOR of one float against its previous bits, with its own window. */
 class XorValue {
-  leading = 0xff;
-  trailing = 0;
+  readonly window = new XorWindow();
   constructor(public bits: bigint) {}
 
   write(b: BitWriter, bits: bigint): void {
     const x = (bits ^ this.bits) & MASK64;
     this.bits = bits;
-    if (x === 0n) {
-      b.write(0, 1);
-      return;
-    }
-    b.write(1, 1);
-    let lead = clz64(x);
-    const trail = ctz64(x);
-    if (lead >= 32) lead = 31;
-    if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
-      b.write(0, 1);
-      b.writeBig(x >> BigInt(this.trailing), 64 - this.leading - this.trailing);
-      return;
-    }
-    this.leading = lead;
-    this.trailing = trail;
-    const significant = 64 - lead - trail;
-    b.write(1, 1);
-    b.write(lead, 5);
-    b.write(significant & 63, 6); // 64 is written as 0
-    b.writeBig(x >> BigInt(trail), significant);
+    writeXor(b, this.window, Number(x >> 32n), Number(x & 0xffffffffn));
   }
-}
-
-function clz64(x: bigint): number {
-  const hi = Number(x >> 32n);
-  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(Number(x & 0xffffffffn));
-}
-
-function ctz64(x: bigint): number {
-  const lo = Number(x & 0xffffffffn);
-  if (lo !== 0) return 31 - Math.clz32(lo & -lo);
-  const hi = Number(x >> 32n);
-  return 32 + 31 - Math.clz32(hi & -hi);
 }
 
 function sameSpans(a: readonly BucketSpan[], b: readonly BucketSpan[]): boolean {
@@ -346,6 +307,19 @@ function checkShape(h: NativeHistogram): void {
   }
 }
 
+// The most bits one field takes: an XOR block with a new window (2 + 5 + 6 + 64) or a varbit
+// with 64 payload bits (8 + 64), a raw float (64), a zero threshold (8 + 64), a custom bound.
+const MAX_FIELD_BITS = 77;
+
+/** An upper bound on the bits a histogram adds to a chunk (with the layout when it is the first). */
+function maxHistogramBits(h: NativeHistogram, first: boolean): number {
+  // Time, count, zero count, sum, every bucket.
+  let fields = 4 + bucketCount(h.positiveSpans) + bucketCount(h.negativeSpans);
+  // Zero threshold, schema, span counts, two per span, bound count, bounds.
+  if (first) fields += 5 + 2 * (h.positiveSpans.length + h.negativeSpans.length) + h.customValues.length;
+  return fields * MAX_FIELD_BITS;
+}
+
 /** Outcome of offering a histogram to an open chunk. */
 interface Verdict {
   readonly ok: boolean;
@@ -425,6 +399,7 @@ abstract class Appender<H extends NativeHistogram> {
   append(h: H): void {
     const stale = isStale(h);
     const t = BigInt(h.timestampMs);
+    this.out.ensure(maxHistogramBits(h, this.count === 0));
     if (this.count === 0) {
       this.first = h;
       this.minT = h.timestampMs;

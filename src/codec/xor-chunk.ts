@@ -2,7 +2,7 @@
 // STREAMED_XOR_CHUNKS remote-read answers. Values are read as two 32-bit words straight from
 // the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
 
-import { BitWriter } from './bit-writer.js';
+import { BitWriter, writeXor, XorWindow } from './bit-writer.js';
 
 /** Chunk.Encoding wire value of an XOR chunk. */
 export const XOR_ENCODING = 1 as const;
@@ -36,11 +36,6 @@ export interface XorChunk extends EncodedChunk {
   readonly encoding: typeof XOR_ENCODING;
 }
 
-/** Trailing zeros of a 32-bit word that is not 0. */
-function ctz32(x: number): number {
-  return 31 - Math.clz32(x & -x);
-}
-
 /** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
 function putUvarint(out: BitWriter, v: bigint): void {
   while (v >= 0x80n) {
@@ -55,21 +50,19 @@ function putUvarint(out: BitWriter, v: bigint): void {
  * delta, and the XOR window (leading 0xff = "no window yet", as Prometheus marks it).
  */
 class XorAppender {
-  readonly out = new BitWriter(MAX_CHUNK_BYTES + 32);
+  readonly out = new BitWriter(MAX_CHUNK_BYTES + 32); // the cut rule keeps within it: no ensure()
   count = 0;
   minT = 0;
   t1 = 0; // previous timestamp
   t2 = 0; // the one before
   hi = 0;
   lo = 0;
-  leading = 0xff;
-  trailing = 0;
+  readonly window = new XorWindow();
 
   reset(): void {
     this.out.reset(16); // room for the uint16 sample count
     this.count = 0;
-    this.leading = 0xff;
-    this.trailing = 0;
+    this.window.reset();
   }
 
   /** Whether one more sample at time t still fits this chunk. */
@@ -92,10 +85,10 @@ class XorAppender {
       this.minT = t;
     } else if (this.count === 1) {
       putUvarint(out, BigInt(t) - BigInt(this.t1));
-      this.xor(lo, hi);
+      writeXor(out, this.window, (hi ^ this.hi) >>> 0, (lo ^ this.lo) >>> 0);
     } else {
       this.timeDelta(t);
-      this.xor(lo, hi);
+      writeXor(out, this.window, (hi ^ this.hi) >>> 0, (lo ^ this.lo) >>> 0);
     }
     this.t2 = this.t1;
     this.t1 = t;
@@ -131,33 +124,6 @@ class XorAppender {
     }
   }
 
-  private xor(lo: number, hi: number): void {
-    const out = this.out;
-    const xhi = (hi ^ this.hi) >>> 0;
-    const xlo = (lo ^ this.lo) >>> 0;
-    if (xhi === 0 && xlo === 0) {
-      out.write(0, 1);
-      return;
-    }
-    out.write(1, 1);
-    let lead = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
-    const trail = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
-    // The 5-bit field holds at most 31.
-    if (lead > 31) lead = 31;
-    if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
-      out.write(0, 1);
-      writeShifted(out, xhi, xlo, this.trailing, 64 - this.leading - this.trailing);
-      return;
-    }
-    this.leading = lead;
-    this.trailing = trail;
-    const significant = 64 - lead - trail;
-    out.write(1, 1);
-    out.write(lead, 5);
-    out.write(significant, 6); // 64 does not fit 6 bits and is written as 0
-    writeShifted(out, xhi, xlo, trail, significant);
-  }
-
   /** The finished chunk; the appender must be reset before reuse. */
   finish(): XorChunk {
     const out = this.out;
@@ -170,23 +136,6 @@ class XorAppender {
       data: out.toBytes(),
     };
   }
-}
-
-/** Writes the low n bits of (hi:lo) >>> shift, as one bstream writeBits call. */
-function writeShifted(out: BitWriter, hi: number, lo: number, shift: number, n: number): void {
-  let h: number;
-  let l: number;
-  if (shift === 0) {
-    h = hi;
-    l = lo;
-  } else if (shift < 32) {
-    h = hi >>> shift;
-    l = ((lo >>> shift) | (hi << (32 - shift))) >>> 0;
-  } else {
-    h = 0;
-    l = hi >>> (shift - 32);
-  }
-  out.write64(h, l, n);
 }
 
 /**

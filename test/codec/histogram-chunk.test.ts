@@ -517,3 +517,27 @@ test('seriesChunks merges XOR and histogram chunks by start time; frames carry e
     [1, 1],
   );
 });
+
+test('chunks far larger than the first buffer: 500 growing buckets, int then float', () => {
+  let pos = Array.from({ length: 500 }, (_v, k) => BigInt(k));
+  const ints: NativeHistogram[] = [];
+  const floats: NativeHistogram[] = [];
+  for (let i = 0; i < 20; i++) {
+    pos = pos.map((v, k) => v + BigInt((k * 7919 + i * 104729) % 1_000_000));
+    const t = T0 + i * 15_000;
+    ints.push(ih(t, 0n, pos, [], bits(i)));
+    floats.push(
+      fh(
+        t + 1,
+        bits(i * 1e9),
+        0n,
+        pos.map((v) => bits(Number(v) / 3)),
+        [],
+        bits(i),
+      ),
+    );
+  }
+  const { chunks, decoded } = encode([...ints, ...floats]);
+  assert.deepEqual(sizes(decoded), [20, 20]);
+  assert.ok(Math.min(...chunks.map((c) => c.data.length)) > 4000);
+});
