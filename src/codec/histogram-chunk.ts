@@ -379,6 +379,7 @@ abstract class Appender<H extends NativeHistogram> {
   protected abstract countDecreased(h: H): boolean;
   protected abstract zeroCountDecreased(h: H): boolean;
   protected abstract bucketsReset(h: H): boolean;
+  /** The first histogram after its layout and time: counts, sum, buckets. */
   protected abstract writeFirst(h: H, stale: boolean): void;
   protected abstract writeNext(h: H, stale: boolean): void;
 
@@ -403,6 +404,7 @@ abstract class Appender<H extends NativeHistogram> {
     if (this.count === 0) {
       this.first = h;
       this.minT = h.timestampMs;
+      writeFirstLayout(this.out, h, stale);
       this.writeFirst(h, stale);
       this.tDelta = 0n;
     } else {
@@ -462,7 +464,6 @@ class IntAppender extends Appender<IntHistogram> {
 
   protected writeFirst(h: IntHistogram, stale: boolean): void {
     const b = this.out;
-    writeFirstLayout(b, h, stale);
     const cnt = stale ? 0n : h.count & MASK64;
     const zCnt = stale ? 0n : h.zeroCount & MASK64;
     putVarbitUint(b, cnt);
@@ -532,7 +533,6 @@ class FloatAppender extends Appender<FloatHistogram> {
 
   protected writeFirst(h: FloatHistogram, stale: boolean): void {
     const b = this.out;
-    writeFirstLayout(b, h, stale);
     const cnt = stale ? 0n : h.countBits & MASK64;
     const zCnt = stale ? 0n : h.zeroCountBits & MASK64;
     const sum = h.sumBits & MASK64;
