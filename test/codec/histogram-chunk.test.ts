@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSeriesLabels, seriesFrames } from '../../src/codec/chunked-read-response.js';
 import {
+  CUSTOM_BUCKETS_SCHEMA,
   FLOAT_HISTOGRAM_ENCODING,
   HISTOGRAM_ENCODING,
   histogramChunks,
@@ -354,18 +355,25 @@ test('custom buckets (schema -53): bounds as thousandths or raw bits; a bound ch
   const pos: BucketSpan[] = [{ offset: 0, length: bounds.length + 1 }];
   const abs = (k: bigint): bigint[] => Array.from({ length: bounds.length + 1 }, (_v, i) => BigInt(i) * k);
   const hs = [1n, 2n, 3n].map((k, i) =>
-    ih(T0 + i * 60_000, 0n, abs(k), [], bits(Number(k)), { schema: -53, zt: 0n, pos, custom: bounds }),
+    ih(T0 + i * 60_000, 0n, abs(k), [], bits(Number(k)), {
+      schema: CUSTOM_BUCKETS_SCHEMA,
+      zt: 0n,
+      pos,
+      custom: bounds,
+    }),
   );
   const moved = [...bounds];
   moved[2] = bits(1.5);
-  hs.push(ih(T0 + 300_000, 0n, abs(4n), [], bits(4), { schema: -53, zt: 0n, pos, custom: moved }));
+  hs.push(
+    ih(T0 + 300_000, 0n, abs(4n), [], bits(4), { schema: CUSTOM_BUCKETS_SCHEMA, zt: 0n, pos, custom: moved }),
+  );
   const { decoded } = encode(hs);
   assert.deepEqual(sizes(decoded), [3, 1]);
   assert.deepEqual(headers(decoded), ['unknown', 'reset']);
   // A NaN bound goes out raw (and never equals itself, so every such histogram starts a chunk).
   const nan = [
     ih(T0, 0n, [1n, 1n], [], bits(1), {
-      schema: -53,
+      schema: CUSTOM_BUCKETS_SCHEMA,
       zt: 0n,
       pos: [{ offset: 0, length: 2 }],
       custom: [ODD_NAN],
