@@ -43,6 +43,7 @@ import {
   type IntHistogram,
   type NativeHistogram,
 } from '../model.js';
+import { BitWriter, writeXor, XorWindow } from './bit-writer.js';
 import { MAX_SAMPLES_PER_CHUNK, type EncodedChunk } from './xor-chunk.js';
 
 /** Chunk.Encoding wire value of an integer histogram chunk. */
@@ -79,71 +80,14 @@ function bitsOf(values: Float64Array): BigUint64Array {
   return new BigUint64Array(values.buffer, values.byteOffset, values.length);
 }
 
-/**
- * Bits written MSB-first into a growing buffer, as Prometheus' bstream does, including one quirk
- * of Go's bstream: writeBits of a multiple of 8 bits that starts on a byte boundary goes through
- * writeByte, which always appends the next (empty) byte. When such a write is the chunk's last,
- * the chunk ends with that extra zero byte. `padded` tracks it; each write/writeBig call here is
- * one bstream call there.
- */
-class BitWriter {
-  buf = new Uint8Array(256);
-  bits = 24; // after the 3 header bytes
-  padded = false;
-
-  private room(n: number): void {
-    const need = (this.bits + n + 8 + 7) >>> 3;
-    if (need <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, need));
-    next.set(this.buf);
-    this.buf = next;
-  }
-
-  private put(v: number, n: number): void {
-    while (n > 0) {
-      const free = 8 - (this.bits & 7);
-      const take = free < n ? free : n;
-      const piece = (v >>> (n - take)) & ((1 << take) - 1);
-      this.buf[this.bits >>> 3]! |= piece << (free - take);
-      n -= take;
-      this.bits += take;
-    }
-  }
-
-  /** The low n bits of v (n ≤ 32). */
-  write(v: number, n: number): void {
-    this.room(n);
-    const aligned = (this.bits & 7) === 0;
-    this.put(v, n);
-    this.padded = aligned && n >= 8 && (n & 7) === 0;
-  }
-
-  /** The low n bits of v (n ≤ 64). */
-  writeBig(v: bigint, n: number): void {
-    this.room(n);
-    const aligned = (this.bits & 7) === 0;
-    const x = BigInt.asUintN(n, v);
-    if (n > 32) {
-      this.put(Number(x >> 32n), n - 32);
-      this.put(Number(x & 0xffffffffn), 32);
-    } else this.put(Number(x), n);
-    this.padded = aligned && n >= 8 && (n & 7) === 0;
-  }
-
-  finish(count: number, header: number): Uint8Array {
-    const out = this.buf.slice(0, ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0));
-    out[0] = count >>> 8;
-    out[1] = count & 0xff;
-    out[2] = header;
-    return out;
-  }
-}
-
 // The varbit buckets (prefix of n ones then a zero, except the last): payload widths.
 const VARBIT_WIDTHS = [3, 6, 9, 12, 18, 25, 56] as const;
 
-/** putVarbitInt: signed, the bucket with −(2^(w−1)−1) ≤ v ≤ 2^(w−1). */
-function putVarbitInt(b: BitWriter, v: bigint): void {
+/**
+ * putVarbitInt / putVarbitUint: 0 as a single 0 bit, else the first bucket that holds v (signed:
+ * −(2^(w−1)−1) ≤ v ≤ 2^(w−1); unsigned: v < 2^w), else eight ones and 64 bits.
+ */
+function putVarbit(b: BitWriter, v: bigint, signed: boolean): void {
   if (v === 0n) {
     b.write(0, 1);
     return;
@@ -151,7 +95,7 @@ function putVarbitInt(b: BitWriter, v: bigint): void {
   for (let i = 0; i < VARBIT_WIDTHS.length; i++) {
     const w = VARBIT_WIDTHS[i]!;
     const half = 1n << BigInt(w - 1);
-    if (v >= -(half - 1n) && v <= half) {
+    if (signed ? v >= -(half - 1n) && v <= half : v < half << 1n) {
       // i+1 ones then a zero.
       b.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
       b.writeBig(v, w);
@@ -162,22 +106,12 @@ function putVarbitInt(b: BitWriter, v: bigint): void {
   b.writeBig(v, 64);
 }
 
-/** putVarbitUint: the same buckets, unsigned (v < 2^w). */
+function putVarbitInt(b: BitWriter, v: bigint): void {
+  putVarbit(b, v, true);
+}
+
 function putVarbitUint(b: BitWriter, v: bigint): void {
-  if (v === 0n) {
-    b.write(0, 1);
-    return;
-  }
-  for (let i = 0; i < VARBIT_WIDTHS.length; i++) {
-    const w = VARBIT_WIDTHS[i]!;
-    if (v < 1n << BigInt(w)) {
-      b.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
-      b.writeBig(v, w);
-      return;
-    }
-  }
-  b.write(0xff, 8);
-  b.writeBig(v, 64);
+  putVarbit(b, v, false);
 }
 
 /** The zero threshold: one byte for 0 or a power of two in [2^−243, 2^10], else 255 and 64 bits. */
@@ -231,48 +165,28 @@ function writeLayout(b: BitWriter, h: NativeHistogram): void {
   }
 }
 
-/** Gorilla XOR of one float against its previous bits, with its own window (0xff = none yet). */
+/** The layout and time of a chunk's first histogram, int or float. */
+function writeFirstLayout(b: BitWriter, h: NativeHistogram, stale: boolean): void {
+  if (stale) {
+    // Prometheus keeps only the sum: an empty layout (schema 0, threshold 0, no spans).
+    b.write(0, 8);
+    putVarbitInt(b, 0n);
+    putSpans(b, []);
+    putSpans(b, []);
+  } else writeLayout(b, h);
+  putVarbitInt(b, BigInt(h.timestampMs));
+}
+
+/** Gorilla XOR of one float against its previous bits, with its own window. */
 class XorValue {
-  leading = 0xff;
-  trailing = 0;
+  readonly window = new XorWindow();
   constructor(public bits: bigint) {}
 
   write(b: BitWriter, bits: bigint): void {
     const x = (bits ^ this.bits) & MASK64;
     this.bits = bits;
-    if (x === 0n) {
-      b.write(0, 1);
-      return;
-    }
-    b.write(1, 1);
-    let lead = clz64(x);
-    const trail = ctz64(x);
-    if (lead >= 32) lead = 31;
-    if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
-      b.write(0, 1);
-      b.writeBig(x >> BigInt(this.trailing), 64 - this.leading - this.trailing);
-      return;
-    }
-    this.leading = lead;
-    this.trailing = trail;
-    const significant = 64 - lead - trail;
-    b.write(1, 1);
-    b.write(lead, 5);
-    b.write(significant & 63, 6); // 64 is written as 0
-    b.writeBig(x >> BigInt(trail), significant);
+    writeXor(b, this.window, Number(x >> 32n), Number(x & 0xffffffffn));
   }
-}
-
-function clz64(x: bigint): number {
-  const hi = Number(x >> 32n);
-  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(Number(x & 0xffffffffn));
-}
-
-function ctz64(x: bigint): number {
-  const lo = Number(x & 0xffffffffn);
-  if (lo !== 0) return 31 - Math.clz32(lo & -lo);
-  const hi = Number(x >> 32n);
-  return 32 + 31 - Math.clz32(hi & -hi);
 }
 
 function sameSpans(a: readonly BucketSpan[], b: readonly BucketSpan[]): boolean {
@@ -302,27 +216,57 @@ function bucketIndices(spans: readonly BucketSpan[]): number[] {
   return out;
 }
 
+/** A kind's bucket arithmetic for the reset check. */
+interface BucketArithmetic<H extends NativeHistogram, T> {
+  /** Absolute counts of one side's buckets, in order. */
+  counts(h: H, negative: boolean): readonly T[];
+  /** a > b in the kind's arithmetic. */
+  gt(a: T, b: T): boolean;
+  /** a == 0 in the kind's arithmetic. */
+  isZero(a: T): boolean;
+}
+
+const INT_BUCKETS: BucketArithmetic<IntHistogram, bigint> = {
+  counts: (h, negative) => absoluteInt(negative ? h.negativeDeltas : h.positiveDeltas),
+  gt: (a, b) => a > b,
+  isZero: (a) => a === 0n,
+};
+
+const FLOAT_BUCKETS: BucketArithmetic<FloatHistogram, number> = {
+  counts: (h, negative) => Array.from(negative ? h.negativeCounts : h.positiveCounts),
+  gt: (a, b) => a > b,
+  isZero: (a) => a === 0,
+};
+
 /**
- * Prometheus' bucket reset check between the previous and the next histogram: a bucket present
- * in both went down, or a bucket of the previous one with a count other than 0 is gone.
- * `gt(a, b)` is a > b and `isZero(a)` is a == 0 in the kind's arithmetic.
+ * Prometheus' bucket reset check between the previous and the next histogram, positive side then
+ * negative: a bucket present in both went down, or a bucket of the previous one with a count other
+ * than 0 is gone.
  */
-function bucketsReset<T>(
-  prevSpans: readonly BucketSpan[],
-  prev: readonly T[],
-  nextSpans: readonly BucketSpan[],
-  next: readonly T[],
-  gt: (a: T, b: T) => boolean,
-  isZero: (a: T) => boolean,
+function bucketsReset<H extends NativeHistogram, T>(
+  prev: H,
+  next: H,
+  arith: BucketArithmetic<H, T>,
 ): boolean {
-  const a = bucketIndices(prevSpans);
-  const b = bucketIndices(nextSpans);
+  return sideReset(prev, next, false, arith) || sideReset(prev, next, true, arith);
+}
+
+function sideReset<H extends NativeHistogram, T>(
+  prev: H,
+  next: H,
+  negative: boolean,
+  arith: BucketArithmetic<H, T>,
+): boolean {
+  const a = bucketIndices(negative ? prev.negativeSpans : prev.positiveSpans);
+  const b = bucketIndices(negative ? next.negativeSpans : next.positiveSpans);
+  const prevCounts = arith.counts(prev, negative);
+  const nextCounts = arith.counts(next, negative);
   let j = 0;
   for (let i = 0; i < a.length; i++) {
     while (j < b.length && b[j]! < a[i]!) j++;
     if (j < b.length && b[j] === a[i]) {
-      if (gt(prev[i]!, next[j]!)) return true;
-    } else if (!isZero(prev[i]!)) return true;
+      if (arith.gt(prevCounts[i]!, nextCounts[j]!)) return true;
+    } else if (!arith.isZero(prevCounts[i]!)) return true;
   }
   return false;
 }
@@ -363,6 +307,19 @@ function checkShape(h: NativeHistogram): void {
   }
 }
 
+// The most bits one field takes: an XOR block with a new window (2 + 5 + 6 + 64) or a varbit
+// with 64 payload bits (8 + 64), a raw float (64), a zero threshold (8 + 64), a custom bound.
+const MAX_FIELD_BITS = 77;
+
+/** An upper bound on the bits a histogram adds to a chunk (with the layout when it is the first). */
+function maxHistogramBits(h: NativeHistogram, first: boolean): number {
+  // Time, count, zero count, sum, every bucket.
+  let fields = 4 + bucketCount(h.positiveSpans) + bucketCount(h.negativeSpans);
+  // Zero threshold, schema, span counts, two per span, bound count, bounds.
+  if (first) fields += 5 + 2 * (h.positiveSpans.length + h.negativeSpans.length) + h.customValues.length;
+  return fields * MAX_FIELD_BITS;
+}
+
 /** Outcome of offering a histogram to an open chunk. */
 interface Verdict {
   readonly ok: boolean;
@@ -372,7 +329,7 @@ interface Verdict {
 
 /** What int and float appenders share: the layout, time and the cut rules. */
 abstract class Appender<H extends NativeHistogram> {
-  readonly out = new BitWriter();
+  readonly out = new BitWriter(256, 24); // after the 3 header bytes
   count = 0;
   header: number = COUNTER_RESET_HEADER.UNKNOWN;
   minT = 0;
@@ -422,6 +379,7 @@ abstract class Appender<H extends NativeHistogram> {
   protected abstract countDecreased(h: H): boolean;
   protected abstract zeroCountDecreased(h: H): boolean;
   protected abstract bucketsReset(h: H): boolean;
+  /** The first histogram after its layout and time: counts, sum, buckets. */
   protected abstract writeFirst(h: H, stale: boolean): void;
   protected abstract writeNext(h: H, stale: boolean): void;
 
@@ -442,9 +400,11 @@ abstract class Appender<H extends NativeHistogram> {
   append(h: H): void {
     const stale = isStale(h);
     const t = BigInt(h.timestampMs);
+    this.out.ensure(maxHistogramBits(h, this.count === 0));
     if (this.count === 0) {
       this.first = h;
       this.minT = h.timestampMs;
+      writeFirstLayout(this.out, h, stale);
       this.writeFirst(h, stale);
       this.tDelta = 0n;
     } else {
@@ -465,15 +425,18 @@ abstract class Appender<H extends NativeHistogram> {
       encoding,
       minTimeMs: this.minT,
       maxTimeMs: this.lastT,
-      data: this.out.finish(this.count, this.header),
+      data: this.chunkBytes(),
     };
   }
-}
 
-const gtInt = (a: bigint, b: bigint): boolean => a > b;
-const zeroInt = (a: bigint): boolean => a === 0n;
-const gtFloat = (a: number, b: number): boolean => a > b;
-const zeroFloat = (a: number): boolean => a === 0;
+  private chunkBytes(): Uint8Array {
+    const data = this.out.toBytes();
+    data[0] = this.count >>> 8;
+    data[1] = this.count & 0xff;
+    data[2] = this.header;
+    return data;
+  }
+}
 
 class IntAppender extends Appender<IntHistogram> {
   cnt = 0n; // uint64
@@ -496,37 +459,11 @@ class IntAppender extends Appender<IntHistogram> {
   }
 
   protected bucketsReset(h: IntHistogram): boolean {
-    const prev = this.last;
-    return (
-      bucketsReset(
-        prev.positiveSpans,
-        absoluteInt(prev.positiveDeltas),
-        h.positiveSpans,
-        absoluteInt(h.positiveDeltas),
-        gtInt,
-        zeroInt,
-      ) ||
-      bucketsReset(
-        prev.negativeSpans,
-        absoluteInt(prev.negativeDeltas),
-        h.negativeSpans,
-        absoluteInt(h.negativeDeltas),
-        gtInt,
-        zeroInt,
-      )
-    );
+    return bucketsReset(this.last, h, INT_BUCKETS);
   }
 
   protected writeFirst(h: IntHistogram, stale: boolean): void {
     const b = this.out;
-    if (stale) {
-      // Prometheus keeps only the sum: an empty layout (schema 0, threshold 0, no spans).
-      b.write(0, 8);
-      putVarbitInt(b, 0n);
-      putSpans(b, []);
-      putSpans(b, []);
-    } else writeLayout(b, h);
-    putVarbitInt(b, BigInt(h.timestampMs));
     const cnt = stale ? 0n : h.count & MASK64;
     const zCnt = stale ? 0n : h.zeroCount & MASK64;
     putVarbitUint(b, cnt);
@@ -591,36 +528,11 @@ class FloatAppender extends Appender<FloatHistogram> {
   }
 
   protected bucketsReset(h: FloatHistogram): boolean {
-    const prev = this.last;
-    return (
-      bucketsReset(
-        prev.positiveSpans,
-        Array.from(prev.positiveCounts),
-        h.positiveSpans,
-        Array.from(h.positiveCounts),
-        gtFloat,
-        zeroFloat,
-      ) ||
-      bucketsReset(
-        prev.negativeSpans,
-        Array.from(prev.negativeCounts),
-        h.negativeSpans,
-        Array.from(h.negativeCounts),
-        gtFloat,
-        zeroFloat,
-      )
-    );
+    return bucketsReset(this.last, h, FLOAT_BUCKETS);
   }
 
   protected writeFirst(h: FloatHistogram, stale: boolean): void {
     const b = this.out;
-    if (stale) {
-      b.write(0, 8);
-      putVarbitInt(b, 0n);
-      putSpans(b, []);
-      putSpans(b, []);
-    } else writeLayout(b, h);
-    putVarbitInt(b, BigInt(h.timestampMs));
     const cnt = stale ? 0n : h.countBits & MASK64;
     const zCnt = stale ? 0n : h.zeroCountBits & MASK64;
     const sum = h.sumBits & MASK64;

@@ -2,6 +2,8 @@
 // STREAMED_XOR_CHUNKS remote-read answers. Values are read as two 32-bit words straight from
 // the Float64Array, never through a JS number, so NaN payloads (stale markers) survive.
 
+import { BitWriter, writeXor, XorWindow } from './bit-writer.js';
+
 /** Chunk.Encoding wire value of an XOR chunk. */
 export const XOR_ENCODING = 1 as const;
 
@@ -34,59 +36,13 @@ export interface XorChunk extends EncodedChunk {
   readonly encoding: typeof XOR_ENCODING;
 }
 
-/** Trailing zeros of a 32-bit word that is not 0. */
-function ctz32(x: number): number {
-  return 31 - Math.clz32(x & -x);
-}
-
-/**
- * Bits written MSB-first into a zeroed buffer, as Prometheus' bstream does, with its quirk: Go's
- * writeBits of whole bytes from a byte boundary goes through writeByte, which always appends the
- * next (empty) byte, so a chunk whose last write was such ends with one zero byte more (a chunk of
- * one sample always does). `padded` tracks that; the split writes below keep it right.
- */
-class BitWriter {
-  readonly buf = new Uint8Array(MAX_CHUNK_BYTES + 32);
-  bits = 0;
-  padded = false;
-
-  reset(): void {
-    this.buf.fill(0);
-    this.bits = 0;
-    this.padded = false;
+/** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
+function putUvarint(out: BitWriter, v: bigint): void {
+  while (v >= 0x80n) {
+    out.write(Number(v & 0x7fn) | 0x80, 8);
+    v >>= 7n;
   }
-
-  get bytes(): number {
-    return ((this.bits + 7) >>> 3) + (this.padded ? 1 : 0);
-  }
-
-  /** The low n bits of v (n ≤ 32; v is taken as its 32-bit two's complement). */
-  write(v: number, n: number): void {
-    this.padded = (this.bits & 7) === 0 && n >= 8 && (n & 7) === 0;
-    while (n > 0) {
-      const free = 8 - (this.bits & 7);
-      const take = free < n ? free : n;
-      const piece = (v >>> (n - take)) & ((1 << take) - 1);
-      this.buf[this.bits >>> 3]! |= piece << (free - take);
-      n -= take;
-      this.bits += take;
-    }
-  }
-
-  /** 64 bits given as high and low words. */
-  write64(hi: number, lo: number): void {
-    this.write(hi, 32);
-    this.write(lo, 32);
-  }
-
-  /** An unsigned varint (Go binary.PutUvarint); only called at byte boundaries. */
-  uvarint(v: bigint): void {
-    while (v >= 0x80n) {
-      this.write(Number(v & 0x7fn) | 0x80, 8);
-      v >>= 7n;
-    }
-    this.write(Number(v), 8);
-  }
+  out.write(Number(v), 8);
 }
 
 /**
@@ -94,22 +50,19 @@ class BitWriter {
  * delta, and the XOR window (leading 0xff = "no window yet", as Prometheus marks it).
  */
 class XorAppender {
-  readonly out = new BitWriter();
+  readonly out = new BitWriter(MAX_CHUNK_BYTES + 32); // the cut rule keeps within it: no ensure()
   count = 0;
   minT = 0;
   t1 = 0; // previous timestamp
   t2 = 0; // the one before
   hi = 0;
   lo = 0;
-  leading = 0xff;
-  trailing = 0;
+  readonly window = new XorWindow();
 
   reset(): void {
-    this.out.reset();
-    this.out.bits = 16; // room for the uint16 sample count
+    this.out.reset(16); // room for the uint16 sample count
     this.count = 0;
-    this.leading = 0xff;
-    this.trailing = 0;
+    this.window.reset();
   }
 
   /** Whether one more sample at time t still fits this chunk. */
@@ -127,15 +80,15 @@ class XorAppender {
     if (this.count === 0) {
       // t0 as a signed varint (zigzag), then the raw value.
       const t0 = BigInt(t);
-      out.uvarint(t0 < 0n ? (-t0 << 1n) - 1n : t0 << 1n);
+      putUvarint(out, t0 < 0n ? (-t0 << 1n) - 1n : t0 << 1n);
       out.write64(hi, lo);
       this.minT = t;
     } else if (this.count === 1) {
-      out.uvarint(BigInt(t) - BigInt(this.t1));
-      this.xor(lo, hi);
+      putUvarint(out, BigInt(t) - BigInt(this.t1));
+      writeXor(out, this.window, (hi ^ this.hi) >>> 0, (lo ^ this.lo) >>> 0);
     } else {
       this.timeDelta(t);
-      this.xor(lo, hi);
+      writeXor(out, this.window, (hi ^ this.hi) >>> 0, (lo ^ this.lo) >>> 0);
     }
     this.t2 = this.t1;
     this.t1 = t;
@@ -171,33 +124,6 @@ class XorAppender {
     }
   }
 
-  private xor(lo: number, hi: number): void {
-    const out = this.out;
-    const xhi = (hi ^ this.hi) >>> 0;
-    const xlo = (lo ^ this.lo) >>> 0;
-    if (xhi === 0 && xlo === 0) {
-      out.write(0, 1);
-      return;
-    }
-    out.write(1, 1);
-    let lead = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
-    const trail = xlo !== 0 ? ctz32(xlo) : 32 + ctz32(xhi);
-    // The 5-bit field holds at most 31.
-    if (lead > 31) lead = 31;
-    if (this.leading !== 0xff && lead >= this.leading && trail >= this.trailing) {
-      out.write(0, 1);
-      writeShifted(out, xhi, xlo, this.trailing, 64 - this.leading - this.trailing);
-      return;
-    }
-    this.leading = lead;
-    this.trailing = trail;
-    const significant = 64 - lead - trail;
-    out.write(1, 1);
-    out.write(lead, 5);
-    out.write(significant, 6); // 64 does not fit 6 bits and is written as 0
-    writeShifted(out, xhi, xlo, trail, significant);
-  }
-
   /** The finished chunk; the appender must be reset before reuse. */
   finish(): XorChunk {
     const out = this.out;
@@ -207,29 +133,9 @@ class XorAppender {
       encoding: XOR_ENCODING,
       minTimeMs: this.minT,
       maxTimeMs: this.t1,
-      data: out.buf.slice(0, out.bytes),
+      data: out.toBytes(),
     };
   }
-}
-
-/** Writes the low n bits of (hi:lo) >>> shift. */
-function writeShifted(out: BitWriter, hi: number, lo: number, shift: number, n: number): void {
-  let h: number;
-  let l: number;
-  if (shift === 0) {
-    h = hi;
-    l = lo;
-  } else if (shift < 32) {
-    h = hi >>> shift;
-    l = ((lo >>> shift) | (hi << (32 - shift))) >>> 0;
-  } else {
-    h = 0;
-    l = hi >>> (shift - 32);
-  }
-  if (n > 32) {
-    out.write(h, n - 32);
-    out.write(l, 32);
-  } else out.write(l, n);
 }
 
 /**

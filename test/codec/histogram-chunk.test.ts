@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeSeriesLabels, seriesFrames } from '../../src/codec/chunked-read-response.js';
 import {
+  CUSTOM_BUCKETS_SCHEMA,
   FLOAT_HISTOGRAM_ENCODING,
   HISTOGRAM_ENCODING,
   histogramChunks,
@@ -27,22 +28,12 @@ import {
   histogramKey,
   type DecodedHistogramChunk,
 } from '../support/histogram-chunk-decode.js';
+import { bits, GO_NAN } from '../support/bits.js';
+import { floatHistogram, intHistogram, type HistogramLayout } from '../support/histograms.js';
 import { decodeFrames, decodeXorChunk } from '../support/xor-decode.js';
 
 const T0 = 1_795_550_400_000;
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-function bits(v: number): bigint {
-  f64[0] = v;
-  return u64[0]!;
-}
-function floats(list: readonly bigint[]): Float64Array {
-  const a = new Float64Array(list.length);
-  new BigUint64Array(a.buffer).set(list);
-  return a;
-}
 const DEFAULT_ZT = bits(2 ** -128);
-const GO_NAN = 0x7ff8000000000001n;
 const ODD_NAN = 0xfff00000deadbeefn;
 
 interface Shape {
@@ -54,6 +45,17 @@ interface Shape {
   custom?: bigint[];
 }
 
+/** The layout a Shape asks for; by default one span per side holding every bucket given. */
+function layout(s: Shape, schema: number, nPos: number, nNeg: number): HistogramLayout {
+  return {
+    schema: s.schema ?? schema,
+    zt: s.zt ?? DEFAULT_ZT,
+    pos: s.pos ?? [{ offset: 0, length: nPos }],
+    neg: s.neg ?? (nNeg > 0 ? [{ offset: 0, length: nNeg }] : []),
+    custom: s.custom ?? [],
+  };
+}
+
 /** An integer histogram from absolute bucket counts; count = zero + all buckets. */
 function ih(
   t: number,
@@ -63,32 +65,8 @@ function ih(
   sum: bigint,
   s: Shape = {},
 ): IntHistogram {
-  const deltas = (abs: bigint[]): BigInt64Array => {
-    let prev = 0n;
-    return BigInt64Array.from(
-      abs.map((v) => {
-        const d = v - prev;
-        prev = v;
-        return d;
-      }),
-    );
-  };
-  return {
-    kind: 'int',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: s.schema ?? 3,
-    resetHint: s.hint ?? RESET_HINT.UNKNOWN,
-    sumBits: sum,
-    zeroThresholdBits: s.zt ?? DEFAULT_ZT,
-    positiveSpans: s.pos ?? [{ offset: 0, length: posAbs.length }],
-    negativeSpans: s.neg ?? (negAbs.length > 0 ? [{ offset: 0, length: negAbs.length }] : []),
-    customValues: floats(s.custom ?? []),
-    count: [...posAbs, ...negAbs].reduce((a, b) => a + b, zero),
-    zeroCount: zero,
-    positiveDeltas: deltas(posAbs),
-    negativeDeltas: deltas(negAbs),
-  };
+  const l = layout(s, 3, posAbs.length, negAbs.length);
+  return intHistogram(t, l, zero, posAbs, negAbs, sum, s.hint);
 }
 
 function fh(
@@ -100,22 +78,7 @@ function fh(
   sum: bigint,
   s: Shape = {},
 ): FloatHistogram {
-  return {
-    kind: 'float',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: s.schema ?? 0,
-    resetHint: s.hint ?? RESET_HINT.UNKNOWN,
-    sumBits: sum,
-    zeroThresholdBits: s.zt ?? DEFAULT_ZT,
-    positiveSpans: s.pos ?? [{ offset: 0, length: pos.length }],
-    negativeSpans: s.neg ?? (neg.length > 0 ? [{ offset: 0, length: neg.length }] : []),
-    customValues: floats(s.custom ?? []),
-    countBits: count,
-    zeroCountBits: zero,
-    positiveCounts: floats(pos),
-    negativeCounts: floats(neg),
-  };
+  return floatHistogram(t, layout(s, 0, pos.length, neg.length), count, zero, pos, neg, sum, s.hint);
 }
 
 function stale(t: number, kind: 'int' | 'float', hint: number = RESET_HINT.UNKNOWN): NativeHistogram {
@@ -392,18 +355,25 @@ test('custom buckets (schema -53): bounds as thousandths or raw bits; a bound ch
   const pos: BucketSpan[] = [{ offset: 0, length: bounds.length + 1 }];
   const abs = (k: bigint): bigint[] => Array.from({ length: bounds.length + 1 }, (_v, i) => BigInt(i) * k);
   const hs = [1n, 2n, 3n].map((k, i) =>
-    ih(T0 + i * 60_000, 0n, abs(k), [], bits(Number(k)), { schema: -53, zt: 0n, pos, custom: bounds }),
+    ih(T0 + i * 60_000, 0n, abs(k), [], bits(Number(k)), {
+      schema: CUSTOM_BUCKETS_SCHEMA,
+      zt: 0n,
+      pos,
+      custom: bounds,
+    }),
   );
   const moved = [...bounds];
   moved[2] = bits(1.5);
-  hs.push(ih(T0 + 300_000, 0n, abs(4n), [], bits(4), { schema: -53, zt: 0n, pos, custom: moved }));
+  hs.push(
+    ih(T0 + 300_000, 0n, abs(4n), [], bits(4), { schema: CUSTOM_BUCKETS_SCHEMA, zt: 0n, pos, custom: moved }),
+  );
   const { decoded } = encode(hs);
   assert.deepEqual(sizes(decoded), [3, 1]);
   assert.deepEqual(headers(decoded), ['unknown', 'reset']);
   // A NaN bound goes out raw (and never equals itself, so every such histogram starts a chunk).
   const nan = [
     ih(T0, 0n, [1n, 1n], [], bits(1), {
-      schema: -53,
+      schema: CUSTOM_BUCKETS_SCHEMA,
       zt: 0n,
       pos: [{ offset: 0, length: 2 }],
       custom: [ODD_NAN],
@@ -554,4 +524,28 @@ test('seriesChunks merges XOR and histogram chunks by start time; frames carry e
     [...seriesChunks({ series, timestamps, values })].map((c) => c.encoding),
     [1, 1],
   );
+});
+
+test('chunks far larger than the first buffer: 500 growing buckets, int then float', () => {
+  let pos = Array.from({ length: 500 }, (_v, k) => BigInt(k));
+  const ints: NativeHistogram[] = [];
+  const floats: NativeHistogram[] = [];
+  for (let i = 0; i < 20; i++) {
+    pos = pos.map((v, k) => v + BigInt((k * 7919 + i * 104729) % 1_000_000));
+    const t = T0 + i * 15_000;
+    ints.push(ih(t, 0n, pos, [], bits(i)));
+    floats.push(
+      fh(
+        t + 1,
+        bits(i * 1e9),
+        0n,
+        pos.map((v) => bits(Number(v) / 3)),
+        [],
+        bits(i),
+      ),
+    );
+  }
+  const { chunks, decoded } = encode([...ints, ...floats]);
+  assert.deepEqual(sizes(decoded), [20, 20]);
+  assert.ok(Math.min(...chunks.map((c) => c.data.length)) > 4000);
 });

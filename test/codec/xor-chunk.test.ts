@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_CHUNK_BYTES, MAX_SAMPLES_PER_CHUNK, xorChunks } from '../../src/codec/xor-chunk.js';
-import { setValueBits } from '../../src/model.js';
+import { setValueBits, STALE_NAN_BITS } from '../../src/model.js';
+import { bits, GO_NAN, NEG_INF, NEG_ZERO, POS_INF, rng } from '../support/bits.js';
 import { decodeXorChunk, type DecodedSample } from '../support/xor-decode.js';
 
 const VECTOR_HEX =
@@ -21,11 +22,6 @@ function series(samples: readonly DecodedSample[]): { timestamps: Float64Array; 
   return { timestamps, values };
 }
 
-const bits = (v: number): bigint => {
-  const f = new Float64Array([v]);
-  return new BigUint64Array(f.buffer)[0]!;
-};
-
 function vectorSamples(): DecodedSample[] {
   const deltas = [15000, 15000, 15000, 16000, 10000, 30000, 130000, 830000, 830000];
   const values = [
@@ -34,10 +30,10 @@ function vectorSamples(): DecodedSample[] {
     bits(2.5),
     bits(2.5),
     bits(2.75),
-    0x7ff0000000000002n,
+    STALE_NAN_BITS,
     bits(1e300),
-    0x7ff8000000000001n,
-    0x8000000000000000n,
+    GO_NAN,
+    NEG_ZERO,
     bits(42),
   ];
   let t = 1795550460000;
@@ -93,27 +89,15 @@ test('delta-of-delta bucket edges are asymmetric (−(2ⁿ⁻¹−1) … +2ⁿ�
   }
 });
 
-// Deterministic PRNG (mulberry32) so a failure can be replayed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SPECIAL = [
-  0x7ff0000000000002n, // stale marker
-  0x7ff8000000000001n, // Go's NaN
+  STALE_NAN_BITS,
+  GO_NAN,
   0x7ff8000000000000n,
   0xfff8000000000123n, // negative quiet NaN with payload
   0x7ff4000000000abcn, // signalling NaN
-  0x7ff0000000000000n, // +Inf
-  0xfff0000000000000n, // -Inf
-  0x8000000000000000n, // -0
+  POS_INF,
+  NEG_INF,
+  NEG_ZERO,
   0n,
   0x0000000000000001n, // smallest subnormal
   0x7fefffffffffffffn, // largest finite
@@ -218,8 +202,25 @@ test('timestamps around zero and negative timestamps', () => {
     { t: -(2 ** 53) + 1, bits: 1n },
     { t: -5, bits: 2n },
     { t: 0, bits: 0n },
-    { t: 2 ** 53 - 1, bits: 0x7ff0000000000002n },
+    { t: 2 ** 53 - 1, bits: STALE_NAN_BITS },
   ];
   const decoded = encodeAll(samples).flatMap((c) => decodeXorChunk(c.data));
   assert.deepEqual(decoded, samples);
+});
+
+test("bstream's empty last byte only after a byte-multiple write that started on a byte boundary", () => {
+  // One sample: t0 as a uvarint and 64 value bits, all byte-aligned: Go's writeByte leaves an
+  // empty byte at the end (2 + 6 + 8 + 1 bytes).
+  const one = encodeAll([{ t: 1_795_550_401_000, bits: bits(1) }]);
+  assert.equal(one[0]!.data.length, 17);
+  // Second value: control bits 1, 1, 5-bit leading 1, 6-bit length 59 start the 59 significant bits
+  // at bit 5 of a byte; they end on a byte boundary through writeBit, so no empty byte follows
+  // (2 + 6 + 8 + 2 + 9 bytes). Split into 27 + 32 bits, the second part starts aligned: a writer
+  // that judged by that part alone would add one.
+  const two = encodeAll([
+    { t: 1_795_550_401_000, bits: 0n },
+    { t: 1_795_550_402_000, bits: 0x4000000000000010n },
+  ]);
+  assert.equal(two[0]!.data.length, 27);
+  assert.deepEqual(decodeXorChunk(two[0]!.data).at(-1), { t: 1_795_550_402_000, bits: 0x4000000000000010n });
 });

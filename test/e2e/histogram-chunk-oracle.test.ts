@@ -31,46 +31,22 @@ import {
   type TestLabel,
   type TestQuery,
 } from '../support/encode-write.js';
+import { bits, GO_NAN, rng } from '../support/bits.js';
 import { post } from '../support/gateway.js';
 import { decodeHistogramChunk, histogramKey } from '../support/histogram-chunk-decode.js';
+import { floatHistogram, intHistogram, type HistogramLayout } from '../support/histograms.js';
 import { decodeFrames, type DecodedChunk } from '../support/xor-decode.js';
 
 // Every histogram lies in one 2 h chunk range [T0, T0 + 2 h): no range-boundary cuts.
 const T0 = 1_795_550_400_000;
 const T_END = T0 + 7_200_000 - 1;
 
-const f64 = new Float64Array(1);
-const u64 = new BigUint64Array(f64.buffer);
-function bits(v: number): bigint {
-  f64[0] = v;
-  return u64[0]!;
-}
-
-// Deterministic PRNG (mulberry32).
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Layout {
-  schema: number;
-  zt: bigint;
-  pos: BucketSpan[];
-  neg: BucketSpan[];
-}
-
 const spanBuckets = (s: readonly BucketSpan[]): number => s.reduce((n, x) => n + x.length, 0);
 
 /** An integer histogram from absolute counts; count = zero count + every bucket (2.42 checks it). */
 function ih(
   t: number,
-  l: Layout,
+  l: HistogramLayout,
   zero: bigint,
   pos: bigint[],
   neg: bigint[],
@@ -79,43 +55,18 @@ function ih(
 ): IntHistogram {
   assert.equal(pos.length, spanBuckets(l.pos));
   assert.equal(neg.length, spanBuckets(l.neg));
-  const deltas = (abs: bigint[]): BigInt64Array => {
-    let prev = 0n;
-    return BigInt64Array.from(
-      abs.map((v) => {
-        const d = v - prev;
-        prev = v;
-        return d;
-      }),
-    );
-  };
-  return {
-    kind: 'int',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: l.schema,
-    resetHint: hint,
-    sumBits: sum,
-    zeroThresholdBits: l.zt,
-    positiveSpans: l.pos,
-    negativeSpans: l.neg,
-    customValues: new Float64Array(0),
-    count: [...pos, ...neg].reduce((a, b) => a + b, zero),
-    zeroCount: zero,
-    positiveDeltas: deltas(pos),
-    negativeDeltas: deltas(neg),
-  };
+  return intHistogram(t, l, zero, pos, neg, sum, hint);
 }
 
 function staleAt(t: number): IntHistogram {
-  const l: Layout = { schema: 0, zt: 0n, pos: [], neg: [] };
+  const l: HistogramLayout = { schema: 0, zt: 0n, pos: [], neg: [] };
   return ih(t, l, 0n, [], [], STALE_NAN_BITS);
 }
 
 /** A float histogram from absolute counts; count = zero count + every bucket + extra. */
 function fh(
   t: number,
-  l: Layout,
+  l: HistogramLayout,
   zero: number,
   pos: number[],
   neg: number[],
@@ -124,22 +75,8 @@ function fh(
 ): FloatHistogram {
   assert.equal(pos.length, spanBuckets(l.pos));
   assert.equal(neg.length, spanBuckets(l.neg));
-  return {
-    kind: 'float',
-    timestampMs: t,
-    startTimestampMs: 0,
-    schema: l.schema,
-    resetHint: 0,
-    sumBits: sum,
-    zeroThresholdBits: l.zt,
-    positiveSpans: l.pos,
-    negativeSpans: l.neg,
-    customValues: new Float64Array(0),
-    countBits: bits([...pos, ...neg].reduce((a, b) => a + b, zero) + extra),
-    zeroCountBits: bits(zero),
-    positiveCounts: new Float64Array(pos),
-    negativeCounts: new Float64Array(neg),
-  };
+  const count = bits([...pos, ...neg].reduce((a, b) => a + b, zero) + extra);
+  return floatHistogram(t, l, count, bits(zero), pos.map(bits), neg.map(bits), sum);
 }
 
 function floatStaleAt(t: number): FloatHistogram {
@@ -153,7 +90,7 @@ interface HSeries {
   recoded?: boolean;
 }
 
-const LAYOUT_A: Layout = {
+const LAYOUT_A: HistogramLayout = {
   schema: 3,
   zt: bits(2 ** -128),
   pos: [
@@ -171,7 +108,7 @@ const LAYOUT_A: Layout = {
 function growing(
   next: () => number,
   n: number,
-  l: Layout,
+  l: HistogramLayout,
   time: (i: number) => number,
   scale: number,
 ): IntHistogram[] {
@@ -206,7 +143,7 @@ function dataset(): HSeries[] {
 
   // Irregular times, counter resets (count drop, bucket drop), a NaN sum, stale markers.
   {
-    const l: Layout = { schema: 0, zt: 0n, pos: [{ offset: 0, length: 4 }], neg: [] };
+    const l: HistogramLayout = { schema: 0, zt: 0n, pos: [{ offset: 0, length: 4 }], neg: [] };
     const hs: IntHistogram[] = [];
     let t = T0 + 777;
     let pos = [1n, 2n, 3n, 4n];
@@ -221,7 +158,7 @@ function dataset(): HSeries[] {
         hs.push(staleAt(t));
         continue;
       }
-      const sum = i === 90 ? 0x7ff8000000000001n : bits(i * 0.75);
+      const sum = i === 90 ? GO_NAN : bits(i * 0.75);
       hs.push(ih(t, l, BigInt(i), pos, [], sum));
     }
     out.push({
@@ -235,10 +172,10 @@ function dataset(): HSeries[] {
 
   // Layout changes: a new bucket (Prometheus recodes), then a schema and a threshold change.
   {
-    const l1: Layout = { schema: 1, zt: bits(2 ** -128), pos: [{ offset: 0, length: 2 }], neg: [] };
-    const l2: Layout = { ...l1, pos: [{ offset: 0, length: 3 }] };
-    const l3: Layout = { ...l2, schema: 0 };
-    const l4: Layout = { ...l3, zt: bits(0.001) };
+    const l1: HistogramLayout = { schema: 1, zt: bits(2 ** -128), pos: [{ offset: 0, length: 2 }], neg: [] };
+    const l2: HistogramLayout = { ...l1, pos: [{ offset: 0, length: 3 }] };
+    const l3: HistogramLayout = { ...l2, schema: 0 };
+    const l4: HistogramLayout = { ...l3, zt: bits(0.001) };
     const hs: IntHistogram[] = [];
     for (let i = 0; i < 80; i++) {
       const k = BigInt(i);
@@ -260,7 +197,7 @@ function dataset(): HSeries[] {
 
   // Large values: every varbit width up to 64 bits, wide bucket offsets.
   {
-    const l: Layout = {
+    const l: HistogramLayout = {
       schema: -2,
       zt: bits(2 ** -20),
       pos: [
@@ -294,7 +231,7 @@ function dataset(): HSeries[] {
   }
   // A chunk that starts with stale markers: 120 histograms, 2 stale ones, then 10 more.
   {
-    const l: Layout = { schema: 4, zt: bits(2 ** -128), pos: [{ offset: 7, length: 2 }], neg: [] };
+    const l: HistogramLayout = { schema: 4, zt: bits(2 ** -128), pos: [{ offset: 7, length: 2 }], neg: [] };
     const hs: IntHistogram[] = [];
     for (let i = 0; i < 132; i++) {
       const t = T0 + 9 + i * 20_000;
@@ -330,7 +267,7 @@ function dataset(): HSeries[] {
     });
   }
   {
-    const l: Layout = { schema: 2, zt: bits(0.001), pos: [{ offset: -4, length: 3 }], neg: [] };
+    const l: HistogramLayout = { schema: 2, zt: bits(0.001), pos: [{ offset: -4, length: 3 }], neg: [] };
     const hs: FloatHistogram[] = [];
     let t = T0 + 4321;
     let pos = [1, 2, 3];
@@ -554,7 +491,7 @@ test('Prometheus 2.42 histogram chunks: our decoder gets the input back; our chu
 });
 
 test('gauge histograms and an explicit reset hint: chunks and headers as Prometheus 2.42 writes them', async (t) => {
-  const l: Layout = { schema: 0, zt: 0n, pos: [{ offset: 0, length: 1 }], neg: [] };
+  const l: HistogramLayout = { schema: 0, zt: 0n, pos: [{ offset: 0, length: 1 }], neg: [] };
   // A gauge histogram going up and down: one chunk with the gauge header.
   const gauge = [5n, 2n, 7n, 0n, 3n].map((k, i) =>
     ih(T0 + 6_000_000 + i * 1000, l, 0n, [k], [], bits(i), RESET_HINT.GAUGE),

@@ -1,0 +1,36 @@
+// Float64 bit patterns and a seeded PRNG shared by the chunk tests. Bit patterns are bigints so a
+// NaN's payload survives; the stale marker is src/model.ts' STALE_NAN_BITS.
+
+/** Go's math.NaN(). */
+export const GO_NAN = 0x7ff8000000000001n;
+export const POS_INF = 0x7ff0000000000000n;
+export const NEG_INF = 0xfff0000000000000n;
+export const NEG_ZERO = 0x8000000000000000n;
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** The 64-bit pattern of a number (not for NaNs, whose payload a JS number may not keep). */
+export function bits(v: number): bigint {
+  f64[0] = v;
+  return u64[0]!;
+}
+
+/** A Float64Array holding exactly these bit patterns. */
+export function floats(list: readonly bigint[]): Float64Array {
+  const a = new Float64Array(list.length);
+  new BigUint64Array(a.buffer).set(list);
+  return a;
+}
+
+/** Deterministic PRNG (mulberry32) in [0, 1), so a failure can be replayed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
