@@ -34,3 +34,31 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Reads bits MSB-first, as Prometheus' bstream writes them (the test decoders of chunks). */
+export class BitReader {
+  protected pos = 0;
+  /** `what` names the data in errors, e.g. "xor chunk". */
+  constructor(
+    private readonly data: Uint8Array,
+    private readonly what: string,
+  ) {}
+
+  bit(): bigint {
+    const byte = this.data[this.pos >>> 3];
+    if (byte === undefined) throw new Error(`${this.what}: read past the end at bit ${this.pos}`);
+    const b = (byte >> (7 - (this.pos & 7))) & 1;
+    this.pos++;
+    return BigInt(b);
+  }
+
+  read(n: number): bigint {
+    let v = 0n;
+    for (let i = 0; i < n; i++) v = (v << 1n) | this.bit();
+    return v;
+  }
+
+  get bitsLeft(): number {
+    return this.data.length * 8 - this.pos;
+  }
+}

@@ -15,6 +15,7 @@
 // 11111110 +56; 11111111 +64. Signed payloads of n bits are taken as v − 2^n when v > 2^(n−1).
 
 import type { BucketSpan, NativeHistogram } from '../../src/model.js';
+import { BitReader } from './bits.js';
 
 export const STALE_BITS = 0x7ff0000000000002n;
 
@@ -26,26 +27,9 @@ export interface DecodedHistogramChunk {
   readonly histograms: NativeHistogram[];
 }
 
-class Bits {
-  private pos = 0;
-  constructor(private readonly data: Uint8Array) {}
-
-  bit(): bigint {
-    const byte = this.data[this.pos >>> 3];
-    if (byte === undefined) throw new Error(`histogram chunk: read past the end at bit ${this.pos}`);
-    const b = (byte >> (7 - (this.pos & 7))) & 1;
-    this.pos++;
-    return BigInt(b);
-  }
-
-  read(n: number): bigint {
-    let v = 0n;
-    for (let i = 0; i < n; i++) v = (v << 1n) | this.bit();
-    return v;
-  }
-
-  get bitsLeft(): number {
-    return this.data.length * 8 - this.pos;
+class Bits extends BitReader {
+  constructor(data: Uint8Array) {
+    super(data, 'histogram chunk');
   }
 
   private varbitWidth(): number {

@@ -2,6 +2,8 @@
 // computed bit by bit, not with the production table), the ChunkedReadResponse protobuf, and
 // XOR chunks decoded with BigInt arithmetic. Values stay raw 64-bit patterns throughout.
 
+import { BitReader } from './bits.js';
+
 export interface DecodedSample {
   t: number;
   bits: bigint;
@@ -30,29 +32,16 @@ export function crc32cSlow(data: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-class BitReader {
-  private pos = 0; // in bits
-  constructor(private readonly data: Uint8Array) {}
-
-  bit(): bigint {
-    const byte = this.data[this.pos >>> 3];
-    if (byte === undefined) throw new Error(`xor chunk: read past the end at bit ${this.pos}`);
-    const b = (byte >> (7 - (this.pos & 7))) & 1;
-    this.pos++;
-    return BigInt(b);
-  }
-
-  bits(n: number): bigint {
-    let v = 0n;
-    for (let i = 0; i < n; i++) v = (v << 1n) | this.bit();
-    return v;
+class ChunkReader extends BitReader {
+  constructor(data: Uint8Array) {
+    super(data, 'xor chunk');
   }
 
   uvarint(): bigint {
     if (this.pos % 8 !== 0) throw new Error('xor chunk: varint not byte-aligned');
     let v = 0n;
     for (let shift = 0n; ; shift += 7n) {
-      const b = this.bits(8);
+      const b = this.read(8);
       v |= (b & 0x7fn) << shift;
       if (b < 0x80n) return v;
     }
@@ -61,8 +50,8 @@ class BitReader {
 
 /** Decodes one XOR chunk into its samples. */
 export function decodeXorChunk(data: Uint8Array): DecodedSample[] {
-  const r = new BitReader(data);
-  const count = Number(r.bits(16));
+  const r = new ChunkReader(data);
+  const count = Number(r.read(16));
   const out: DecodedSample[] = [];
   let t = 0n;
   let delta = 0n;
@@ -73,7 +62,7 @@ export function decodeXorChunk(data: Uint8Array): DecodedSample[] {
     if (i === 0) {
       const z = r.uvarint();
       t = z & 1n ? -((z + 1n) >> 1n) : z >> 1n;
-      v = r.bits(64);
+      v = r.read(64);
     } else {
       if (i === 1) delta = r.uvarint();
       else {
@@ -82,7 +71,7 @@ export function decodeXorChunk(data: Uint8Array): DecodedSample[] {
         let dod = 0n;
         if (prefix > 0) {
           const width = [0, 14, 17, 20, 64][prefix]!;
-          dod = r.bits(width);
+          dod = r.read(width);
           if (width === 64) dod = BigInt.asIntN(64, dod);
           else if (dod > 1n << BigInt(width - 1)) dod -= 1n << BigInt(width);
         }
@@ -91,12 +80,12 @@ export function decodeXorChunk(data: Uint8Array): DecodedSample[] {
       t += delta;
       if (r.bit() === 1n) {
         if (r.bit() === 1n) {
-          leading = Number(r.bits(5));
-          let significant = Number(r.bits(6));
+          leading = Number(r.read(5));
+          let significant = Number(r.read(6));
           if (significant === 0) significant = 64;
           trailing = 64 - leading - significant;
         }
-        const middle = r.bits(64 - leading - trailing);
+        const middle = r.read(64 - leading - trailing);
         v ^= middle << BigInt(trailing);
       }
     }
