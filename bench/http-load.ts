@@ -38,7 +38,9 @@ export async function startGatewayProcess(backendsYaml: string): Promise<Gateway
   const configFile = join(dir.path, 'promgate.yml');
   writeFileSync(configFile, `web:\n  listen_address: 127.0.0.1:${port}\nbackends:\n${backendsYaml}`);
   const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
-  const child = spawn(process.execPath, [main, `--config.file=${configFile}`, '--log.level=warn'], {
+  // The V8 flag `npm start` and the Dockerfile run the gateway with (see bench/README.md).
+  const args = ['--max-semi-space-size=4', main, `--config.file=${configFile}`, '--log.level=warn'];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const pid = child.pid!;
