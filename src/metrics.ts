@@ -71,6 +71,12 @@ export function createMetrics(
       labelNames: ['backend'],
       registers,
     }),
+    sampleStartTimestampsIgnored: new Counter({
+      name: 'promgate_sample_start_timestamps_ignored_total',
+      help: 'Float samples whose remote write 2.0 start (created) timestamp was not kept: the model has no place for it.',
+      labelNames: ['protocol'],
+      registers,
+    }),
     histogramsWritten: new Counter({
       name: 'promgate_histograms_written_total',
       help: 'Native histogram samples a backend confirmed as stored.',

@@ -19,8 +19,9 @@ export function createExtrasCollector(): ExtrasCollector {
   let exemplars: Map<SeriesRef, Exemplar[]> | undefined;
   const add = <T>(map: Map<SeriesRef, T[]>, series: SeriesRef, list: readonly T[]): number => {
     const known = map.get(series);
-    if (known) known.push(...list);
-    else map.set(series, [...list]);
+    // A loop, not push(...list): a spread of ~100 k arguments overflows the stack.
+    if (known) for (const item of list) known.push(item);
+    else map.set(series, list.slice());
     return list.length;
   };
   return {

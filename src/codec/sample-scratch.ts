@@ -48,6 +48,9 @@ export class SampleScratch {
   }
 }
 
+/** Whether the last readSample() met a non-zero start timestamp (2.0 rc.4 field 3). */
+export let sampleHadStart = false;
+
 /**
  * Reads the Sample message [c.pos, end) into slot i of `words` (value) and returns its timestamp
  * (the caller range-checks and stores it). Sample is { 1: double value, 2: int64 timestamp } in
@@ -58,6 +61,7 @@ export function readSample(c: Cursor, end: number, words: Uint32Array, i: number
   let lo = 0;
   let hi = 0;
   let ts = 0;
+  sampleHadStart = false;
   while (c.pos < end) {
     const p = c.pos;
     const k = buf[p]! < 0x80 ? buf[c.pos++]! : c.key(end);
@@ -70,7 +74,7 @@ export function readSample(c: Cursor, end: number, words: Uint32Array, i: number
     } else if (k === 0x10) {
       ts = c.int64(end);
     } else if (v2 && k === 0x18) {
-      c.int64(end);
+      sampleHadStart = c.int64(end) !== 0;
     } else {
       const field = k >>> 3;
       if (field === 1 || field === 2 || (v2 && field === 3)) throw wrongWireType(field, k & 7, p);

@@ -38,8 +38,8 @@ export interface WriteV1DecoderOptions {
   readonly maxLabelValueBytes?: number;
 }
 
-/** A decoded request. */
-export type DecodedWrite = WriteBatch;
+/** A decoded request, and how many of its float samples came with a start timestamp (2.0 only). */
+export type DecodedWrite = WriteBatch & { readonly sampleStartTimestamps: number };
 
 export interface WriteV1Decoder {
   /** Decodes an uncompressed WriteRequest. Throws RequestError(400) on bad input. */
@@ -238,6 +238,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
       sampleCount: samples,
       metadata,
       ...extras_.batchParts(histogramCount, exemplarCount),
+      sampleStartTimestamps: 0,
     };
   }
 

@@ -45,7 +45,7 @@ import { createExtrasCollector } from './extras-collector.js';
 import { decodeHistogram } from './histogram-proto.js';
 import { createLabelBuilder } from './label-set.js';
 import { corrupt, Cursor, WT_VARINT, wrongWireType } from './proto-cursor.js';
-import { groupSamples, readSample, SampleScratch } from './sample-scratch.js';
+import { groupSamples, readSample, sampleHadStart, SampleScratch } from './sample-scratch.js';
 import { createSeriesCache, type CacheEntry } from './series-cache.js';
 import type { DecodedWrite, WriteV1DecoderOptions } from './write-v1.js';
 import { createSymbolTable } from './write-v2-symbols.js';
@@ -296,6 +296,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     let { capacity, words, ts: times, groupOf } = scratch;
     let histogramCount = 0;
     let exemplarCount = 0;
+    let sampleStartTimestamps = 0;
     const extras = createExtrasCollector();
 
     for (let k = 0; k < entries; k++) {
@@ -310,6 +311,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       let helpRef = 0;
       let unitRef = 0;
       let createdMs = 0;
+      let startsSeen = 0;
       let entryHistograms: NativeHistogram[] | undefined;
       let entryExemplars: Exemplar[] | undefined;
 
@@ -331,6 +333,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
             ({ capacity, words, ts: times, groupOf } = scratch);
           }
           const ts = readSample(c, c.pos + sampleLen, words, samples, true);
+          if (sampleHadStart) startsSeen++;
           if (ts > MAX_SAFE_TIMESTAMP_MS || ts < MIN_SAFE_TIMESTAMP_MS) {
             throw new RequestError(
               400,
@@ -381,6 +384,8 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
 
       const sampleCount = samples - firstSample;
       histogramCount += histograms;
+      // Float samples with a start time (their own, else the series' rc.3 one): not kept.
+      sampleStartTimestamps += createdMs !== 0 ? sampleCount : startsSeen;
       const owner = seriesOf(nRefs, entryStart).owner;
       const g = seriesGroup(owner, requestEpoch);
       if (sampleCount + histograms === 0) {
@@ -421,6 +426,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
       sampleCount: samples,
       metadata: [...metadata.values()],
       ...extras.batchParts(histogramCount, exemplarCount),
+      sampleStartTimestamps,
     };
     // Drop references to this request's body and strings.
     seriesRefs = [];

@@ -4,10 +4,12 @@
 // STREAMED_XOR_CHUNKS consumes each query's series as the backends produce them (streamQuery),
 // one at a time. SAMPLES is one protobuf message, so its series are collected (executeQuery).
 //
-// web.read_sample_limit applies to SAMPLES answers only, as Prometheus' own
-// --storage.remote.read-sample-limit does: it caps what must be held in memory at once, samples
-// plus histograms over all queries of the request. A streamed answer is never held whole; its
-// limit is per frame (web.read_max_bytes_in_frame, like --storage.remote.read-max-bytes-in-frame).
+// web.read_sample_limit caps what must be held in memory at once, samples plus histograms: the
+// whole SAMPLES answer over all queries of the request (Prometheus' own
+// --storage.remote.read-sample-limit), and in a streamed answer, which is never held whole, the
+// result of each backend without sortedRead that is collected before it can be merged. A
+// streamed answer's own limit is per frame (web.read_max_bytes_in_frame, like Prometheus'
+// --storage.remote.read-max-bytes-in-frame).
 
 import type { Request, Response } from 'express';
 import { decodeReadRequest } from '../codec/read-request.js';
@@ -66,7 +68,9 @@ export function createReadHandler(deps: ReadHandlerDeps) {
     if (type === STREAMED_XOR_CHUNKS) {
       // Made up front (they start reading only when iterated), so every query's matchers are
       // compiled and a bad regex is still a 400 before the first frame.
-      const streams = request.queries.map((query) => streamQuery(query, readable, signal));
+      const streams = request.queries.map((query) =>
+        streamQuery(query, readable, signal, { collectLimit: web.read_sample_limit }),
+      );
       const frameBytes = metrics.readFrameBytes;
       await streamChunks(res, request.queries.length, (index) => streams[index]!, {
         signal,

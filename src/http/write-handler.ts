@@ -45,6 +45,9 @@ export function createWriteHandler(deps: WriteHandlerDeps) {
     if (batch.metadata.length > 0) metrics.receivedMetadata.inc({ protocol }, batch.metadata.length);
     if (batch.histogramCount > 0) metrics.receivedHistograms.inc({ protocol }, batch.histogramCount);
     if (batch.exemplarCount > 0) metrics.receivedExemplars.inc({ protocol }, batch.exemplarCount);
+    if (batch.sampleStartTimestamps > 0) {
+      metrics.sampleStartTimestampsIgnored.inc({ protocol }, batch.sampleStartTimestamps);
+    }
 
     // Each backend gets what it can store; the rest is counted as dropped for it (fan-out.ts).
     const routes = routeWrite(batch, backends, metrics);

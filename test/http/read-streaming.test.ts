@@ -125,13 +125,24 @@ test('streamed: merged series in label-set order, each frame under the configure
   assert.equal((await metricValue(gw, 'promgate_read_samples_returned_total')) - samplesBefore, 6020);
 });
 
-test('web.read_sample_limit applies to SAMPLES answers only', async () => {
+test('web.read_sample_limit: a whole SAMPLES answer; in a streamed one, what a backend without sortedRead hands over', async () => {
   const samples = await read(notHist, [0]);
   assert.equal(samples.status, 400);
   assert.match(await samples.text(), /more than 5000 samples.*web\.read_sample_limit/);
+  // 6,000 samples in all, but from the sorted backend: streamed series by series, no limit.
   const streamed = await read(notHist, [1, 0]);
   assert.equal(streamed.status, 200);
   assert.equal(decodeStreamedSeries(Buffer.from(await streamed.arrayBuffer())).length, 4);
+  // The unsorted backend's result must be collected before it streams: bounded by the limit.
+  const was = unsorted.series;
+  unsorted.series = [noisy('u_0', 3000), noisy('u_1', 3000)];
+  try {
+    const tooMuch = await read(notHist, [1, 0]);
+    assert.equal(tooMuch.status, 400);
+    assert.match(await tooMuch.text(), /more than 5000 samples.*web\.read_sample_limit/);
+  } finally {
+    unsorted.series = was;
+  }
 });
 
 test('SAMPLES: histograms come back with their series, counted in the metrics', async () => {

@@ -118,6 +118,11 @@ describe('remote write 2.0 on the embedded PostgreSQL backend', () => {
     assert.equal(await metricValue(gw, 'promgate_received_metadata_total', { protocol: '2.0' }), 2);
     assert.equal(await metricValue(gw, 'promgate_metadata_dropped_total'), 0, 'PostgreSQL stores metadata');
     assert.equal(await metricValue(gw, 'promgate_samples_dropped_total'), 0, 'PostgreSQL stores all kinds');
+    assert.equal(
+      await metricValue(gw, 'promgate_sample_start_timestamps_ignored_total', { protocol: '2.0' }),
+      1,
+      'the one float sample sent with a start timestamp',
+    );
     assert.equal(await metricValue(gw, 'promgate_histograms_written_total', { backend: 'pg' }), 1);
     assert.equal(await metricValue(gw, 'promgate_exemplars_written_total', { backend: 'pg' }), 1);
 
