@@ -488,7 +488,7 @@ test('histograms whose spans do not match their buckets are refused', () => {
   assert.throws(() => [...histogramChunks([bad])], /spans hold 3\/0 buckets/);
 });
 
-test('seriesChunks merges XOR and histogram chunks by start time; frames carry each type', () => {
+test('seriesChunks cuts a series into runs of one kind, in time order; frames carry each type', () => {
   const series = makeSeriesRef([{ name: '__name__', value: 'mixed' }]);
   const n = 130;
   const timestamps = new Float64Array(Array.from({ length: n }, (_v, i) => T0 + i * 10_000));
@@ -496,33 +496,54 @@ test('seriesChunks merges XOR and histogram chunks by start time; frames carry e
   const histograms: NativeHistogram[] = [
     ih(T0 + 5_000, 1n, [1n], [], bits(1)),
     ih(T0 + 6_000, 2n, [2n], [], bits(2)),
-    fh(T0 + 1_250_000, bits(3), bits(1), [bits(2)], [], bits(3)),
+    fh(T0 + 1_255_000, bits(3), bits(1), [bits(2)], [], bits(3)),
   ];
   const chunks = [...seriesChunks({ series, timestamps, values, histograms })];
   assert.deepEqual(
-    chunks.map((c) => [c.encoding, c.minTimeMs - T0]),
+    chunks.map((c) => [c.encoding, c.minTimeMs - T0, c.maxTimeMs - T0]),
     [
-      [1, 0],
-      [2, 5_000],
-      [1, 1_200_000],
-      [3, 1_250_000],
+      [1, 0, 0],
+      [2, 5_000, 6_000],
+      [1, 10_000, 1_200_000],
+      [1, 1_210_000, 1_250_000],
+      [3, 1_255_000, 1_255_000],
+      [1, 1_260_000, 1_290_000],
     ],
   );
+  for (let i = 1; i < chunks.length; i++) {
+    assert.ok(chunks[i]!.minTimeMs > chunks[i - 1]!.maxTimeMs, `chunk ${i} overlaps the one before`);
+  }
   const frames = [...seriesFrames(series.labels, chunks, 0)];
   const decoded = decodeFrames(Buffer.concat(frames));
   const got = decoded.flatMap((f) => f.series[0]!.chunks);
   assert.deepEqual(
     got.map((c) => c.type),
-    [1, 2, 1, 3],
+    [1, 2, 1, 1, 3, 1],
   );
-  assert.equal(decodeXorChunk(got[0]!.data).length, 120);
+  assert.equal(decodeXorChunk(got[2]!.data).length, 120);
   assert.equal(decodeHistogramChunk(got[1]!.data, 2).histograms.length, 2);
-  assert.equal(decodeHistogramChunk(got[3]!.data, 3).histograms.length, 1);
+  assert.equal(decodeHistogramChunk(got[4]!.data, 3).histograms.length, 1);
   assert.equal(encodeSeriesLabels(series.labels).length > 0, true);
   // Without histograms it is exactly the XOR chunks.
   assert.deepEqual(
     [...seriesChunks({ series, timestamps, values })].map((c) => c.encoding),
     [1, 1],
+  );
+});
+
+test('seriesChunks: a float and a histogram at the same millisecond, the float wins', () => {
+  const series = makeSeriesRef([{ name: '__name__', value: 'clash' }]);
+  const timestamps = new Float64Array([T0, T0 + 2_000]);
+  const values = new Float64Array([1, 2]);
+  const histograms = [ih(T0 + 1_000, 1n, [1n], [], bits(1)), ih(T0 + 2_000, 2n, [2n], [], bits(2))];
+  const chunks = [...seriesChunks({ series, timestamps, values, histograms })];
+  assert.deepEqual(
+    chunks.map((c) => [c.encoding, c.minTimeMs - T0, c.maxTimeMs - T0]),
+    [
+      [1, 0, 0],
+      [2, 1_000, 1_000],
+      [1, 2_000, 2_000],
+    ],
   );
 });
 
