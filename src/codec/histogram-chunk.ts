@@ -35,6 +35,7 @@
 // Float64 fields are kept as exact 64-bit patterns (bigints, or the words of a Float64Array),
 // never passed through a JS number where a NaN payload could matter.
 
+import { CUSTOM_BUCKETS_SCHEMA } from './histogram-proto.js';
 import {
   RESET_HINT,
   STALE_NAN_BITS,
@@ -60,7 +61,7 @@ export const COUNTER_RESET_HEADER = {
 } as const;
 
 /** The custom-buckets schema: the buckets' upper bounds travel in customValues. */
-export const CUSTOM_BUCKETS_SCHEMA = -53;
+export { CUSTOM_BUCKETS_SCHEMA };
 
 export interface HistogramChunk extends EncodedChunk {
   readonly encoding: typeof HISTOGRAM_ENCODING | typeof FLOAT_HISTOGRAM_ENCODING;

@@ -170,6 +170,7 @@ function expectWireType(wt: number, want: number, field: number, at: number): vo
  * with them it decoded about 45 k histograms/s (28 buckets each), without them about 200 k.
  */
 export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
+  const start = c.pos;
   let isFloat = false;
   let countInt = 0n;
   let countBits = 0n;
@@ -267,7 +268,14 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
 
   // The oneof decides the kind (protocols.md §2.2); bucket fields of the other kind are ignored,
   // as Prometheus ignores them.
-  if (isFloat) {
+  const h = isFloat ? floatHistogram() : intHistogram();
+  const problem = histogramProblem(h);
+  if (problem !== undefined) {
+    throw new RequestError(400, 'invalid_histogram', `invalid native histogram at byte ${start}: ${problem}`);
+  }
+  return h;
+
+  function floatHistogram(): NativeHistogram {
     return {
       kind: 'float',
       timestampMs,
@@ -285,22 +293,65 @@ export function decodeHistogram(c: Cursor, end: number): NativeHistogram {
       positiveCounts: doublesOf(positiveCounts ?? NO_DOUBLES),
     };
   }
-  return {
-    kind: 'int',
-    timestampMs,
-    startTimestampMs,
-    schema,
-    resetHint,
-    sumBits,
-    zeroThresholdBits,
-    negativeSpans,
-    positiveSpans,
-    customValues: doublesOf(customValues ?? NO_DOUBLES),
-    count: countInt,
-    zeroCount: zeroInt,
-    negativeDeltas: int64sOf(negativeDeltas),
-    positiveDeltas: int64sOf(positiveDeltas),
-  };
+
+  function intHistogram(): NativeHistogram {
+    return {
+      kind: 'int',
+      timestampMs,
+      startTimestampMs,
+      schema,
+      resetHint,
+      sumBits,
+      zeroThresholdBits,
+      negativeSpans,
+      positiveSpans,
+      customValues: doublesOf(customValues ?? NO_DOUBLES),
+      count: countInt,
+      zeroCount: zeroInt,
+      negativeDeltas: int64sOf(negativeDeltas),
+      positiveDeltas: int64sOf(positiveDeltas),
+    };
+  }
+}
+
+/** Exponential schemas Prometheus knows (3.x reserves -9..52) and the custom-buckets one. */
+const MIN_SCHEMA = -9;
+const MAX_SCHEMA = 52;
+export const CUSTOM_BUCKETS_SCHEMA = -53;
+
+/**
+ * Why a histogram is not one Prometheus would accept, or undefined. Its receiver refuses these,
+ * and one stored would break every streamed read of its series (the chunk layout could not be
+ * written): the spans must account for exactly the buckets sent, later spans cannot go back,
+ * and custom bounds belong to the custom-buckets schema only, strictly increasing.
+ */
+export function histogramProblem(h: NativeHistogram): string | undefined {
+  if (h.schema !== CUSTOM_BUCKETS_SCHEMA && (h.schema < MIN_SCHEMA || h.schema > MAX_SCHEMA)) {
+    return `schema ${h.schema} is outside ${MIN_SCHEMA}..${MAX_SCHEMA} and is not ${CUSTOM_BUCKETS_SCHEMA}`;
+  }
+  const sides = [
+    ['positive', h.positiveSpans, h.kind === 'int' ? h.positiveDeltas.length : h.positiveCounts.length],
+    ['negative', h.negativeSpans, h.kind === 'int' ? h.negativeDeltas.length : h.negativeCounts.length],
+  ] as const;
+  for (const [side, spans, buckets] of sides) {
+    let spanned = 0;
+    for (let i = 0; i < spans.length; i++) {
+      if (i > 0 && spans[i]!.offset < 0)
+        return `${side} span ${i} has a negative offset (${spans[i]!.offset})`;
+      spanned += spans[i]!.length;
+    }
+    if (spanned !== buckets) return `${side} spans hold ${spanned} buckets but ${buckets} were sent`;
+  }
+  if (h.schema === CUSTOM_BUCKETS_SCHEMA) {
+    if (h.negativeSpans.length > 0) return 'a custom-buckets histogram has negative buckets';
+    const bounds = h.customValues;
+    for (let i = 1; i < bounds.length; i++) {
+      if (!(bounds[i]! > bounds[i - 1]!)) return `custom bucket bounds are not strictly increasing at ${i}`;
+    }
+  } else if (h.customValues.length > 0) {
+    return `custom bucket bounds with exponential schema ${h.schema}`;
+  }
+  return undefined;
 }
 
 // ---- encoding ------------------------------------------------------------------------------

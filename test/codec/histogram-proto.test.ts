@@ -23,6 +23,7 @@ function exact(h: NativeHistogram): string {
   return `${h.timestampMs}/${h.startTimestampMs}/${encodeHistogram(h, { startTimestamp: true }).toString('hex')}`;
 }
 
+/** A random histogram of valid shape (spans account for the buckets), with any bit patterns. */
 function random(seed: number): NativeHistogram {
   let s = seed;
   const next = (): number => {
@@ -31,23 +32,30 @@ function random(seed: number): NativeHistogram {
   };
   const bits = (): bigint => (BigInt(next()) << 32n) | BigInt(next());
   const spans = () =>
-    Array.from({ length: next() % 3 }, () => ({ offset: (next() % 9) - 4, length: next() % 4 }));
+    Array.from({ length: next() % 3 }, (_, i) => ({
+      offset: i === 0 ? (next() % 9) - 4 : next() % 4,
+      length: next() % 4,
+    }));
+  const bucketsOf = (list: readonly { length: number }[]) => list.reduce((n, x) => n + x.length, 0);
   const doubles = (n: number): Float64Array => {
     const out = new Float64Array(n);
     const words = new BigUint64Array(out.buffer);
     for (let i = 0; i < n; i++) words[i] = bits(); // any bit pattern, NaN payloads included
     return out;
   };
+  const custom = next() % 4 === 0;
+  const positiveSpans = spans();
+  const negativeSpans = custom ? [] : spans();
   const common = {
     timestampMs: next() % 2 === 0 ? next() * 1000 : -next(),
     startTimestampMs: next() % 2 === 0 ? 0 : next(),
-    schema: (next() % 13) - 4,
+    schema: custom ? -53 : (next() % 13) - 4,
     resetHint: next() % 4,
     sumBits: next() % 5 === 0 ? STALE_NAN_BITS : bits(),
     zeroThresholdBits: bits(),
-    negativeSpans: spans(),
-    positiveSpans: spans(),
-    customValues: doubles(next() % 3),
+    negativeSpans,
+    positiveSpans,
+    customValues: custom ? new Float64Array([0.5, 1, 2.5].slice(0, 1 + (next() % 3))) : new Float64Array(0),
   };
   if (next() % 2 === 0) {
     const deltas = (n: number) => BigInt64Array.from({ length: n }, () => BigInt.asIntN(64, bits()));
@@ -56,8 +64,8 @@ function random(seed: number): NativeHistogram {
       kind: 'int',
       count: BigInt.asUintN(64, bits()),
       zeroCount: BigInt.asUintN(64, bits()),
-      negativeDeltas: deltas(next() % 5),
-      positiveDeltas: deltas(next() % 5),
+      negativeDeltas: deltas(bucketsOf(negativeSpans)),
+      positiveDeltas: deltas(bucketsOf(positiveSpans)),
     };
   }
   return {
@@ -65,8 +73,8 @@ function random(seed: number): NativeHistogram {
     kind: 'float',
     countBits: bits(),
     zeroCountBits: bits(),
-    negativeCounts: doubles(next() % 5),
-    positiveCounts: doubles(next() % 5),
+    negativeCounts: doubles(bucketsOf(negativeSpans)),
+    positiveCounts: doubles(bucketsOf(positiveSpans)),
   };
 }
 
@@ -91,7 +99,7 @@ describe('native histogram protobuf codec', () => {
       zeroThresholdBits: bitsOf(-0),
       count: (1n << 64n) - 1n,
       zeroCount: 0n,
-      negativeSpans: [{ offset: -2147483648, length: 4294967295 }],
+      negativeSpans: [{ offset: -2147483648, length: 2 }],
       positiveSpans: [{ offset: 2147483647, length: 1 }],
       negativeDeltas: BigInt64Array.from([-(1n << 63n), (1n << 63n) - 1n]),
       positiveDeltas: BigInt64Array.from([0n]),
@@ -110,6 +118,74 @@ describe('native histogram protobuf codec', () => {
     assert.ok(h.kind === 'int');
     assert.equal(h.count, 0n);
     assert.equal(h.timestampMs, 5);
+  });
+
+  it('histograms Prometheus would refuse are 400 invalid_histogram, naming the problem', () => {
+    const int: NativeHistogram = {
+      kind: 'int',
+      timestampMs: 1,
+      startTimestampMs: 0,
+      schema: 3,
+      resetHint: 0,
+      sumBits: 0n,
+      zeroThresholdBits: 0n,
+      count: 3n,
+      zeroCount: 0n,
+      negativeSpans: [],
+      positiveSpans: [{ offset: 0, length: 2 }],
+      negativeDeltas: new BigInt64Array(0),
+      positiveDeltas: BigInt64Array.from([1n, 1n]),
+      customValues: new Float64Array(0),
+    };
+    const cases: [string, NativeHistogram, RegExp][] = [
+      [
+        'more spanned than sent',
+        { ...int, positiveSpans: [{ offset: 0, length: 3 }] },
+        /positive spans hold 3 buckets but 2/,
+      ],
+      [
+        'a later span going back',
+        {
+          ...int,
+          positiveSpans: [
+            { offset: 0, length: 1 },
+            { offset: -2, length: 1 },
+          ],
+        },
+        /positive span 1 has a negative offset/,
+      ],
+      ['schema out of range', { ...int, schema: 60 }, /schema 60 is outside/],
+      [
+        'custom bounds on an exponential schema',
+        { ...int, customValues: new Float64Array([1]) },
+        /custom bucket bounds with exponential schema 3/,
+      ],
+      [
+        'custom bounds not increasing',
+        { ...int, schema: -53, customValues: new Float64Array([1, 1]) },
+        /not strictly increasing at 1/,
+      ],
+      [
+        'negative buckets with custom buckets',
+        {
+          ...int,
+          schema: -53,
+          customValues: new Float64Array([1, 2]),
+          negativeSpans: [{ offset: 0, length: 1 }],
+          negativeDeltas: BigInt64Array.from([1n]),
+        },
+        /custom-buckets histogram has negative buckets/,
+      ],
+    ];
+    for (const [name, h, message] of cases) {
+      assert.throws(
+        () => decodeHistogramBytes(encodeHistogram(h)),
+        (e: unknown) =>
+          e instanceof RequestError && e.reason === 'invalid_histogram' && message.test(e.message),
+        name,
+      );
+    }
+    assert.doesNotThrow(() => decodeHistogramBytes(encodeHistogram(int)));
   });
 
   it('wrong wire types and truncated fields are 400 corrupt_protobuf', () => {

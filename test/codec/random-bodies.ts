@@ -134,6 +134,7 @@ export function randomBody(rand: () => number, pool: TestLabel[][]): RandomBody 
           h
             .key(1, 0)
             .varint(3)
+            .message(8, (span) => span.key(2, 0).varint(1))
             .bytes(9, Buffer.from([0x02])),
         );
     });

@@ -38,6 +38,7 @@ describe('write v1 decoder: wire edge cases', () => {
       histogramCount: 0,
       exemplars: [],
       exemplarCount: 0,
+      sampleStartTimestamps: 0,
     });
     const w = new ProtoWriter().key(2, 2).varint(3).raw(Buffer.from('src')).key(20, 0).varint(5).key(21, 5);
     w.raw(Buffer.alloc(4)).key(22, 1).raw(Buffer.alloc(8));
