@@ -61,6 +61,9 @@ export async function startGateway(
     maxLabelsPerSeries: config.write.max_labels_per_series,
     maxLabelNameBytes: config.write.max_label_name_length,
     maxLabelValueBytes: config.write.max_label_value_length,
+    maxHistograms: config.write.max_histograms_per_request,
+    maxHistogramBuckets: config.write.max_histogram_buckets_per_request,
+    maxExemplars: config.write.max_exemplars_per_request,
   };
   const decoder = createWriteV1Decoder(decoderOptions);
   const decoderV2 = createWriteV2Decoder(decoderOptions);

@@ -15,6 +15,27 @@ import { corrupt, WT_LEN, WT_VARINT, wrongWireType, type Cursor } from './proto-
 
 const WT_FIXED64 = 1;
 
+/**
+ * Prometheus' limit on an exemplar's label set: 128 characters (runes) over all names and values
+ * (ExemplarMaxLabelSetLength); it never stores or sends a longer one. Checked here so that a
+ * hostile exemplar cannot carry unbounded labels.
+ */
+export const MAX_EXEMPLAR_LABEL_RUNES = 128;
+
+function labelsTooLong(at: number): RequestError {
+  return new RequestError(
+    400,
+    'exemplar_labels_too_long',
+    `exemplar at byte ${at}: its labels are longer than ${MAX_EXEMPLAR_LABEL_RUNES} characters in all`,
+  );
+}
+
+function runes(s: string): number {
+  let n = 0;
+  for (const _char of s) n++;
+  return n;
+}
+
 function label(c: Cursor, end: number): Label {
   let name = '';
   let value = '';
@@ -54,16 +75,23 @@ export function decodeExemplar(
     const field = key >>> 3;
     const wt = key & 7;
     if (field === 1) {
+      // Every label takes at least one character, so a count over the limit is refused early.
       if (refLabels === undefined) {
         if (wt !== WT_LEN) throw wrongWireType(field, wt, at);
         const len = c.length(end);
         labels.push(label(c, c.pos + len));
+        if (labels.length > MAX_EXEMPLAR_LABEL_RUNES) throw labelsTooLong(start);
       } else if (wt === WT_LEN) {
         const len = c.length(end);
         const stop = c.pos + len;
-        while (c.pos < stop) refs.push(c.varint(stop));
-      } else if (wt === WT_VARINT) refs.push(c.varint(end));
-      else throw wrongWireType(field, wt, at);
+        while (c.pos < stop) {
+          refs.push(c.varint(stop));
+          if (refs.length > 2 * MAX_EXEMPLAR_LABEL_RUNES) throw labelsTooLong(start);
+        }
+      } else if (wt === WT_VARINT) {
+        refs.push(c.varint(end));
+        if (refs.length > 2 * MAX_EXEMPLAR_LABEL_RUNES) throw labelsTooLong(start);
+      } else throw wrongWireType(field, wt, at);
     } else if (field === 2) {
       if (wt !== WT_FIXED64) throw wrongWireType(field, wt, at);
       if (end - c.pos < 8) throw corrupt('truncated double', c.pos);
@@ -77,6 +105,9 @@ export function decodeExemplar(
       }
     } else c.skip(wt, end, at);
   }
-  const all = refLabels === undefined ? labels : refLabels(refs, start);
-  return { labels: sortLabels(all.filter((l) => l.value !== '')), timestampMs, valueBits };
+  const all = (refLabels === undefined ? labels : refLabels(refs, start)).filter((l) => l.value !== '');
+  let length = 0;
+  for (const l of all) length += runes(l.name) + runes(l.value);
+  if (length > MAX_EXEMPLAR_LABEL_RUNES) throw labelsTooLong(start);
+  return { labels: sortLabels(all), timestampMs, valueBits };
 }

@@ -147,7 +147,13 @@ function repeatedDoubles(
 
 const NO_DOUBLES: readonly bigint[] = [];
 
+// Shared empty arrays: most histograms leave several fields empty, and a typed array of length
+// 0 can never be written to.
+const EMPTY_DOUBLES = new Float64Array(0);
+const EMPTY_INT64S = new BigInt64Array(0);
+
 function doublesOf(bits: readonly bigint[]): Float64Array {
+  if (bits.length === 0) return EMPTY_DOUBLES;
   const out = new Float64Array(bits.length);
   const words = new BigUint64Array(out.buffer);
   for (let i = 0; i < bits.length; i++) words[i] = bits[i]!;
@@ -155,7 +161,7 @@ function doublesOf(bits: readonly bigint[]): Float64Array {
 }
 
 function int64sOf(values: readonly bigint[] | undefined): BigInt64Array {
-  if (values === undefined) return new BigInt64Array(0);
+  if (values === undefined || values.length === 0) return EMPTY_INT64S;
   const out = new BigInt64Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;

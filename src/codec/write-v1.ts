@@ -27,6 +27,7 @@ import { groupSamples, readSample, SampleScratch } from './sample-scratch.js';
 import { createSeriesCache, type CacheEntry } from './series-cache.js';
 import { decodeExemplar } from './exemplar-proto.js';
 import { createExtrasCollector } from './extras-collector.js';
+import { extrasLimits } from './extras-limits.js';
 import { decodeHistogram } from './histogram-proto.js';
 import { decodeMetadata } from './write-v1-metadata.js';
 
@@ -36,6 +37,10 @@ export interface WriteV1DecoderOptions {
   readonly maxLabelsPerSeries?: number;
   readonly maxLabelNameBytes?: number;
   readonly maxLabelValueBytes?: number;
+  /** Per-request caps on native histograms, their buckets and exemplars (413 above); default none. */
+  readonly maxHistograms?: number;
+  readonly maxHistogramBuckets?: number;
+  readonly maxExemplars?: number;
 }
 
 /** A decoded request, and how many of its float samples came with a start timestamp (2.0 only). */
@@ -98,6 +103,7 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
     let histogramCount = 0;
     let exemplarCount = 0;
     const extras_ = createExtrasCollector();
+    const limits = extrasLimits(options);
     const refs: SeriesRef[] = [];
     // The scratch arrays as locals in the loop (property loads per sample cost ~5 %, measured).
     let { capacity, words, ts: times, groupOf } = scratch;
@@ -170,8 +176,14 @@ export function createWriteV1Decoder(options: WriteV1DecoderOptions): WriteV1Dec
         } else if (key === 0x1a || key === 0x22) {
           const msgLen = c.length(entryEnd);
           const msgEnd = c.pos + msgLen;
-          if (key === 0x1a) (entryExemplars ??= []).push(decodeExemplar(c, msgEnd));
-          else (entryHistograms ??= []).push(decodeHistogram(c, msgEnd));
+          if (key === 0x1a) {
+            limits.exemplar();
+            (entryExemplars ??= []).push(decodeExemplar(c, msgEnd));
+          } else {
+            const h = decodeHistogram(c, msgEnd);
+            limits.histogram(h);
+            (entryHistograms ??= []).push(h);
+          }
           extras++;
         } else {
           const field = key >>> 3;

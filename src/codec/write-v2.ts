@@ -42,6 +42,7 @@ import {
 } from '../model.js';
 import { decodeExemplar } from './exemplar-proto.js';
 import { createExtrasCollector } from './extras-collector.js';
+import { extrasLimits } from './extras-limits.js';
 import { decodeHistogram } from './histogram-proto.js';
 import { createLabelBuilder } from './label-set.js';
 import { corrupt, Cursor, WT_VARINT, wrongWireType } from './proto-cursor.js';
@@ -298,6 +299,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     let exemplarCount = 0;
     let sampleStartTimestamps = 0;
     const extras = createExtrasCollector();
+    const limits = extrasLimits(options);
 
     for (let k = 0; k < entries; k++) {
       const entryStart = entryStarts[k]!;
@@ -346,7 +348,9 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
         } else if (key === 0x1a) {
           const msgEndLen = c.length(entryEnd);
           const msgEnd = c.pos + msgEndLen;
-          (entryHistograms ??= []).push(decodeHistogram(c, msgEnd));
+          const h = decodeHistogram(c, msgEnd);
+          limits.histogram(h);
+          (entryHistograms ??= []).push(h);
           histograms++;
         } else if (key === 0x22) {
           const msgEndLen = c.length(entryEnd);
@@ -354,6 +358,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
           const seriesRefs = nRefs;
           const resolve = (exemplarRefs: readonly number[], exemplarAt: number): Label[] =>
             exemplarLabels(exemplarRefs, exemplarAt, seriesRefs);
+          limits.exemplar();
           (entryExemplars ??= []).push(decodeExemplar(c, msgEnd, resolve));
         } else if (key === 0x2a) {
           const msgEndLen = c.length(entryEnd);

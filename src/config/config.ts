@@ -103,6 +103,21 @@ export const writeOptions = {
     min: 1,
     unit: 'bytes',
   }),
+  max_histograms_per_request: integerOption({
+    doc: 'Most native histogram samples one remote-write request may carry (413 above); bounds the memory a request takes, since a histogram of a few bytes on the wire becomes an object of hundreds.',
+    default: 100_000,
+    min: 1,
+  }),
+  max_histogram_buckets_per_request: integerOption({
+    doc: 'Most native histogram buckets (both sides, all histograms) in one remote-write request (413 above).',
+    default: 2_000_000,
+    min: 1,
+  }),
+  max_exemplars_per_request: integerOption({
+    doc: 'Most exemplars one remote-write request may carry (413 above).',
+    default: 100_000,
+    min: 1,
+  }),
 };
 
 export const logOptions = {

@@ -8,7 +8,8 @@ import { decodeHistogramBytes, encodeHistogram } from '../../src/codec/histogram
 import { promSchema } from '../../src/codec/proto-schema.js';
 import { RequestError } from '../../src/errors.js';
 import { STALE_NAN_BITS, type NativeHistogram } from '../../src/model.js';
-import { bitsOf } from '../support/encode-write.js';
+import { createWriteV1Decoder } from '../../src/codec/write-v1.js';
+import { bitsOf, ProtoWriter } from '../support/encode-write.js';
 import { newDecoder } from './oracle.js';
 
 function v1Body(request: object): Buffer {
@@ -313,6 +314,106 @@ describe('write v1 decoder: native histograms and exemplars against protobufjs',
     assert.throws(
       () => newDecoder().decode(bad),
       (e: unknown) => e instanceof RequestError && e.reason === 'invalid_timestamp',
+    );
+  });
+});
+
+describe('per-request caps on histograms, buckets and exemplars, and exemplar label length', () => {
+  const labels = [{ name: '__name__', value: 'capped' }];
+  const hist = {
+    countInt: 1,
+    positiveSpans: [{ offset: 0, length: 3 }],
+    positiveDeltas: [1, 0, 0],
+    timestamp: 1,
+  };
+  const status = (fn: () => unknown): [number, string] | undefined => {
+    try {
+      fn();
+      return undefined;
+    } catch (e) {
+      assert.ok(e instanceof RequestError, String(e));
+      return [e.status, e.reason];
+    }
+  };
+
+  it('more histograms, buckets or exemplars than allowed is a 413 naming the limit', () => {
+    const body = v1Body({
+      timeseries: [
+        {
+          labels,
+          histograms: [hist, hist, hist],
+          exemplars: [
+            { value: 1, timestamp: 1 },
+            { value: 2, timestamp: 2 },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      status(() => newDecoder().decode(body)),
+      undefined,
+    );
+    const decoder = (o: object) => createWriteV1Decoder({ maxCachedSeries: 10, ...o });
+    assert.deepEqual(
+      status(() => decoder({ maxHistograms: 2 }).decode(body)),
+      [413, 'too_many_histograms'],
+    );
+    assert.deepEqual(
+      status(() => decoder({ maxHistogramBuckets: 8 }).decode(body)),
+      [413, 'too_many_buckets'],
+    );
+    assert.deepEqual(
+      status(() => decoder({ maxExemplars: 1 }).decode(body)),
+      [413, 'too_many_exemplars'],
+    );
+    assert.deepEqual(
+      status(() => decoder({ maxHistograms: 3, maxHistogramBuckets: 9, maxExemplars: 2 }).decode(body)),
+      undefined,
+    );
+  });
+
+  it('a flood of empty histograms stops at the cap instead of taking gigabytes', () => {
+    // 1,000,000 two-byte histograms (field 4, empty): 2 MB on the wire, gigabytes as objects.
+    const histograms = Buffer.alloc(2 * 1_000_000);
+    for (let i = 0; i < histograms.length; i += 2) histograms[i] = 0x22;
+    const w = new ProtoWriter();
+    w.message(1, (ts) => {
+      ts.message(1, (l) => l.string(1, '__name__').string(2, 'm'));
+      ts.raw(histograms);
+    });
+    const heapBefore = process.memoryUsage().heapUsed;
+    const decoder = createWriteV1Decoder({ maxCachedSeries: 10, maxHistograms: 100_000 });
+    assert.deepEqual(
+      status(() => decoder.decode(w.finish())),
+      [413, 'too_many_histograms'],
+    );
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 400 << 20, 'bounded by the cap');
+  });
+
+  it("an exemplar's labels over 128 characters in all are a 400", () => {
+    const ok = 'x'.repeat(128 - 'trace_id'.length);
+    const at = (value: string) =>
+      v1Body({
+        timeseries: [
+          {
+            labels,
+            samples: [{ value: 1, timestamp: 1 }],
+            exemplars: [{ labels: [{ name: 'trace_id', value }], value: 1, timestamp: 1 }],
+          },
+        ],
+      });
+    assert.deepEqual(
+      status(() => newDecoder().decode(at(ok))),
+      undefined,
+    );
+    assert.deepEqual(
+      status(() => newDecoder().decode(at(`${ok}y`))),
+      [400, 'exemplar_labels_too_long'],
+    );
+    assert.deepEqual(
+      status(() => newDecoder().decode(at('ü'.repeat(120)))),
+      undefined,
+      'characters, not bytes',
     );
   });
 });
