@@ -3,6 +3,7 @@
 // caller's function), the value's exact bits and the timestamp. Empty-valued labels are dropped,
 // as for series labels: an empty value means "absent".
 
+import { isUtf8 } from 'node:buffer';
 import { RequestError } from '../errors.js';
 import {
   MAX_SAFE_TIMESTAMP_MS,
@@ -46,6 +47,9 @@ function label(c: Cursor, end: number): Label {
     if (field === 1 || field === 2) {
       if ((key & 7) !== WT_LEN) throw wrongWireType(field, key & 7, at);
       const len = c.length(end);
+      if (!isUtf8(c.buf.subarray(c.pos, c.pos + len))) {
+        throw new RequestError(400, 'invalid_utf8', `exemplar label at byte ${at} is not valid UTF-8`);
+      }
       const text = c.utf8(c.pos, c.pos + len);
       c.pos += len;
       if (field === 1) name = text;

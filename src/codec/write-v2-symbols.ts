@@ -3,6 +3,7 @@
 // ranges into the body (label refs are resolved from those bytes, write-v2.ts); a symbol's
 // string is decoded on first use (metadata text, error messages), once per request.
 
+import { isUtf8 as validUtf8 } from 'node:buffer';
 import { RequestError } from '../errors.js';
 
 export interface SymbolTable {
@@ -20,6 +21,8 @@ export interface SymbolTable {
   ends(): Uint32Array;
   /** The string of symbol i, decoded once per request. */
   text(i: number): string;
+  /** Whether symbol i is valid UTF-8 (text() replaces bad bytes with U+FFFD). */
+  isUtf8(i: number): boolean;
   /** Throws 400 missing_empty_symbol unless the table is empty or starts with "". */
   checkFirst(entries: number): void;
   /** `{name="value", …}` of label refs for error messages; out-of-range refs are shown as such. */
@@ -81,6 +84,7 @@ export function createSymbolTable(): SymbolTable {
     starts: () => starts,
     ends: () => ends,
     text,
+    isUtf8: (i) => validUtf8(body.subarray(starts[i]!, ends[i]!)),
     checkFirst(entries) {
       if (n === 0 && entries === 0) return;
       if (n === 0 || ends[0]! !== starts[0]!) {

@@ -460,6 +460,9 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
             seriesRefs,
           );
         }
+        if (!symbols.isUtf8(ref)) {
+          throw seriesError('invalid_utf8', `exemplar at byte ${at}: a label is not valid UTF-8`, seriesRefs);
+        }
       }
       labels.push({ name: symbols.text(exemplarRefs[i]!), value: symbols.text(exemplarRefs[i + 1]!) });
     }

@@ -390,6 +390,22 @@ describe('per-request caps on histograms, buckets and exemplars, and exemplar la
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 400 << 20, 'bounded by the cap');
   });
 
+  it('an exemplar label that is not valid UTF-8 is a 400, not silently replaced', () => {
+    const w = new ProtoWriter();
+    w.message(1, (ts) => {
+      ts.message(1, (l) => l.string(1, '__name__').string(2, 'm'));
+      ts.message(2, (x) => x.key(1, 1).fixed64(bitsOf(1)).key(2, 0).varint(1));
+      ts.message(3, (e) => {
+        e.message(1, (l) => l.string(1, 'trace_id').bytes(2, Buffer.from([0x61, 0xc3])));
+        e.key(2, 1).fixed64(bitsOf(1)).key(3, 0).varint(1);
+      });
+    });
+    assert.deepEqual(
+      status(() => newDecoder().decode(w.finish())),
+      [400, 'invalid_utf8'],
+    );
+  });
+
   it("an exemplar's labels over 128 characters in all are a 400", () => {
     const ok = 'x'.repeat(128 - 'trace_id'.length);
     const at = (value: string) =>

@@ -517,6 +517,21 @@ describe('write v2 decoder: malformed symbol tables, refs and series → 400', (
       /exemplar.*99/,
     ],
     [
+      'exemplar label not valid UTF-8',
+      encodeRawV2Request(
+        [...S, Buffer.from([0x66, 0xff, 0x6f])],
+        [
+          one({
+            labelsRefs: [1, 2],
+            samples: [{ timestampMs: 1, value: 1 }],
+            exemplars: [{ labelsRefs: [3, 6], timestampMs: 1 }],
+          }),
+        ],
+      ),
+      'invalid_utf8',
+      /exemplar.*not valid UTF-8/,
+    ],
+    [
       'metadata help_ref out of range',
       encodeRawV2Request(S, [one({ labelsRefs: [1, 2], metadata: { type: 1, helpRef: 1000 } })]),
       'invalid_symbol_ref',
