@@ -2,6 +2,10 @@
 // walking that keep every value as its raw 64 bits (a JS number cannot carry NaN payloads),
 // native histograms (TimeSeries field 4) included, every float64 field as its bits.
 
+import { int64, PbReader, zigzag } from './pb-reader.js';
+
+const fixed = (r: PbReader): bigint => r.fixed64();
+
 /** One prometheus.Histogram as read off the wire; the oneof members present say int or float. */
 export interface ReadHistogram {
   t: number;
@@ -29,58 +33,8 @@ export interface ReadSeries {
   histograms: ReadHistogram[];
 }
 
-class Reader {
-  pos = 0;
-  constructor(
-    readonly buf: Buffer,
-    readonly end = buf.length,
-  ) {}
-  varint(): bigint {
-    let result = 0n;
-    for (let shift = 0n; ; shift += 7n) {
-      const b = this.buf[this.pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return result;
-    }
-  }
-  sub(): Reader {
-    const len = Number(this.varint());
-    const r = new Reader(this.buf, this.pos + len);
-    r.pos = this.pos;
-    this.pos += len;
-    return r;
-  }
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
-    else if (wireType === 2) this.sub();
-    else if (wireType === 5) this.pos += 4;
-    else throw new Error(`wire type ${wireType}`);
-  }
-  fields(visit: (field: number, wireType: number) => void): void {
-    while (this.pos < this.end) {
-      const key = Number(this.varint());
-      visit(key >> 3, key & 7);
-    }
-  }
-}
-
-function int64(v: bigint): number {
-  return Number(BigInt.asIntN(64, v));
-}
-
-function zigzag(v: bigint): bigint {
-  return (v >> 1n) ^ -(v & 1n);
-}
-
-function fixed64(r: Reader): bigint {
-  const v = r.buf.readBigUInt64LE(r.pos);
-  r.pos += 8;
-  return v;
-}
-
 /** Repeated scalars, packed (wire type 2) or one per field. */
-function repeated(r: Reader, wireType: number, one: (r: Reader) => bigint, into: bigint[]): void {
+function repeated(r: PbReader, wireType: number, one: (r: PbReader) => bigint, into: bigint[]): void {
   if (wireType !== 2) {
     into.push(one(r));
     return;
@@ -89,11 +43,11 @@ function repeated(r: Reader, wireType: number, one: (r: Reader) => bigint, into:
   while (packed.pos < packed.end) into.push(one(packed));
 }
 
-function span(r: Reader): [number, number] {
+function span(r: PbReader): [number, number] {
   const m = r.sub();
   let offset = 0;
   let length = 0;
-  m.fields((f, w) => {
+  m.each((f, w) => {
     if (f === 1 && w === 0) offset = Number(BigInt.asIntN(32, zigzag(m.varint())));
     else if (f === 2 && w === 0) length = Number(BigInt.asUintN(32, m.varint()));
     else m.skip(w);
@@ -101,7 +55,7 @@ function span(r: Reader): [number, number] {
   return [offset, length];
 }
 
-function histogram(h: Reader): ReadHistogram {
+function histogram(h: PbReader): ReadHistogram {
   const out: ReadHistogram = {
     t: 0,
     sumBits: 0n,
@@ -116,32 +70,32 @@ function histogram(h: Reader): ReadHistogram {
     resetHint: 0,
     customValuesBits: [],
   };
-  const sint = (r: Reader): bigint => BigInt.asIntN(64, zigzag(r.varint()));
-  h.fields((f, w) => {
+  const sint = (r: PbReader): bigint => BigInt.asIntN(64, zigzag(r.varint()));
+  h.each((f, w) => {
     switch (f) {
       case 1:
         out.countInt = h.varint();
         delete out.countFloatBits;
         return;
       case 2:
-        out.countFloatBits = fixed64(h);
+        out.countFloatBits = h.fixed64();
         delete out.countInt;
         return;
       case 3:
-        out.sumBits = fixed64(h);
+        out.sumBits = h.fixed64();
         return;
       case 4:
         out.schema = Number(BigInt.asIntN(32, zigzag(h.varint())));
         return;
       case 5:
-        out.zeroThresholdBits = fixed64(h);
+        out.zeroThresholdBits = h.fixed64();
         return;
       case 6:
         out.zeroCountInt = h.varint();
         delete out.zeroCountFloatBits;
         return;
       case 7:
-        out.zeroCountFloatBits = fixed64(h);
+        out.zeroCountFloatBits = h.fixed64();
         delete out.zeroCountInt;
         return;
       case 8:
@@ -150,14 +104,14 @@ function histogram(h: Reader): ReadHistogram {
       case 9:
         return repeated(h, w, sint, out.negativeDeltas);
       case 10:
-        return repeated(h, w, fixed64, out.negativeCountsBits);
+        return repeated(h, w, fixed, out.negativeCountsBits);
       case 11:
         out.positiveSpans.push(span(h));
         return;
       case 12:
         return repeated(h, w, sint, out.positiveDeltas);
       case 13:
-        return repeated(h, w, fixed64, out.positiveCountsBits);
+        return repeated(h, w, fixed, out.positiveCountsBits);
       case 14:
         out.resetHint = int64(h.varint());
         return;
@@ -165,7 +119,7 @@ function histogram(h: Reader): ReadHistogram {
         out.t = int64(h.varint());
         return;
       case 16:
-        return repeated(h, w, fixed64, out.customValuesBits);
+        return repeated(h, w, fixed, out.customValuesBits);
       default:
         h.skip(w);
     }
@@ -176,24 +130,23 @@ function histogram(h: Reader): ReadHistogram {
 /** Decodes an uncompressed ReadResponse into one array of series per query result. */
 export function decodeReadResponse(body: Buffer): ReadSeries[][] {
   const results: ReadSeries[][] = [];
-  const top = new Reader(body);
-  top.fields((field, wireType) => {
+  const top = new PbReader(body);
+  top.each((field, wireType) => {
     if (field !== 1 || wireType !== 2) return top.skip(wireType);
     const queryResult = top.sub();
     const series: ReadSeries[] = [];
-    queryResult.fields((f2, w2) => {
+    queryResult.each((f2, w2) => {
       if (f2 !== 1 || w2 !== 2) return queryResult.skip(w2);
       const ts = queryResult.sub();
       const s: ReadSeries = { labels: {}, samples: [], histograms: [] };
-      ts.fields((f3, w3) => {
+      ts.each((f3, w3) => {
         if (f3 === 1 && w3 === 2) {
           const l = ts.sub();
           let name = '';
           let value = '';
-          l.fields((f4, w4) => {
+          l.each((f4, w4) => {
             if (w4 !== 2) return l.skip(w4);
-            const r = l.sub();
-            const text = body.toString('utf8', r.pos, r.end);
+            const text = l.text();
             if (f4 === 1) name = text;
             else if (f4 === 2) value = text;
           });
@@ -202,11 +155,9 @@ export function decodeReadResponse(body: Buffer): ReadSeries[][] {
           const sm = ts.sub();
           let t = 0;
           let bits = 0n;
-          sm.fields((f4, w4) => {
-            if (f4 === 1 && w4 === 1) {
-              bits = body.readBigUInt64LE(sm.pos);
-              sm.pos += 8;
-            } else if (f4 === 2 && w4 === 0) t = int64(sm.varint());
+          sm.each((f4, w4) => {
+            if (f4 === 1 && w4 === 1) bits = sm.fixed64();
+            else if (f4 === 2 && w4 === 0) t = int64(sm.varint());
             else sm.skip(w4);
           });
           s.samples.push({ t, bits });

@@ -3,6 +3,7 @@
 // XOR chunks decoded with BigInt arithmetic. Values stay raw 64-bit patterns throughout.
 
 import { BitReader } from './bits.js';
+import { int64, PbReader } from './pb-reader.js';
 
 export interface DecodedSample {
   t: number;
@@ -93,52 +94,6 @@ export function decodeXorChunk(data: Uint8Array): DecodedSample[] {
   }
   return out;
 }
-
-class PbReader {
-  pos: number;
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-  varint(): bigint {
-    let v = 0n;
-    for (let shift = 0n; ; shift += 7n) {
-      if (this.pos >= this.end) throw new Error('protobuf: truncated varint');
-      const b = this.buf[this.pos++]!;
-      v |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return v;
-    }
-  }
-  sub(): PbReader {
-    const len = Number(this.varint());
-    if (this.pos + len > this.end) throw new Error('protobuf: truncated field');
-    const r = new PbReader(this.buf, this.pos, this.pos + len);
-    this.pos += len;
-    return r;
-  }
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
-    else if (wireType === 2) this.sub();
-    else if (wireType === 5) this.pos += 4;
-    else throw new Error(`protobuf: wire type ${wireType}`);
-  }
-  each(visit: (field: number, wireType: number) => void): void {
-    while (this.pos < this.end) {
-      const key = Number(this.varint());
-      visit(key >> 3, key & 7);
-    }
-  }
-  text(): string {
-    const r = this.sub();
-    return this.buf.toString('utf8', r.pos, r.end);
-  }
-}
-
-const int64 = (v: bigint): number => Number(BigInt.asIntN(64, v));
 
 function decodeChunkedReadResponse(buf: Buffer): DecodedFrame {
   const frame: DecodedFrame = { queryIndex: 0, series: [] };
