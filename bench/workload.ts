@@ -5,6 +5,7 @@
 
 import { snappyCompress } from '../src/codec/snappy.js';
 import { ProtoWriter, writeLabel, writeSample, type TestLabel } from '../test/support/encode-write.js';
+import { xorshift32 } from '../test/support/bits.js';
 
 export interface WorkloadOptions {
   /** Distinct series (default 20,000). */
@@ -27,17 +28,6 @@ export interface Workload {
 
 const STALE_BITS = 0x7ff0000000000002n;
 const GO_NAN_BITS = 0x7ff8000000000001n;
-
-/** xorshift32: small, seedable, good enough to vary label shapes. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function hex(rand: () => number, n: number): string {
   let s = '';
@@ -157,7 +147,7 @@ export function buildWorkload(options: WorkloadOptions = {}): Workload {
   const seriesCount = options.series ?? 20_000;
   const scrapes = options.scrapes ?? 3;
   const perRequest = options.samplesPerRequest ?? 2000;
-  const rand = rng(options.seed ?? 42);
+  const rand = xorshift32(options.seed ?? 42);
   const kinds: Kind[] = ['node', 'cadvisor', 'ksm', 'app'];
 
   // Each series' label fields are encoded once; a TimeSeries is those bytes plus one sample.

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { createLabelBuilder } from '../../src/codec/label-set.js';
 import { createSeriesCache } from '../../src/codec/series-cache.js';
 import { makeSeriesRef, seriesKey, type Label } from '../../src/model.js';
+import { xorshift32 } from '../support/bits.js';
 
 const NO_LIMITS = { maxLabels: Infinity, maxNameBytes: Infinity, maxValueBytes: Infinity };
 
@@ -31,16 +32,6 @@ function labelFields(labels: readonly Label[]): Buffer {
     parts.push(0x0a, ...varint(body.length), ...body);
   }
   return Buffer.from(parts);
-}
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
 }
 
 // Characters JSON escapes or treats specially, next to ordinary ones.
@@ -144,7 +135,7 @@ describe('label builder: series equal makeSeriesRef of their labels', () => {
 
   it('random label sets, one builder for all (names guessed from the previous series)', () => {
     for (const hostile of [false, true]) {
-      const rand = rng(hostile ? 7 : 3);
+      const rand = xorshift32(hostile ? 7 : 3);
       const build = createLabelBuilder(NO_LIMITS);
       for (let i = 0; i < 3000; i++) assertSameSeries(randomLabels(rand, hostile), build);
     }

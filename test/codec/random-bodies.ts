@@ -12,16 +12,6 @@ import {
 } from '../support/encode-write.js';
 import { GO_NAN, NEG_ZERO, STALE } from './oracle.js';
 
-export function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 const NAMES = [
   '__name__',
   'job',

@@ -11,6 +11,7 @@ import {
   snappyImpl,
   type SnappyImpl,
 } from '../../src/codec/snappy.js';
+import { xorshift32 } from '../support/bits.js';
 
 // dist/test/codec/ → the repo is three levels up; shared/ sits beside the clone.
 const FIXTURES =
@@ -38,16 +39,6 @@ function rejects(fn: () => unknown, status: number, reason: string, message?: Re
     if (message !== undefined) assert.match(err.message, message);
     return true;
   });
-}
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
 }
 
 describe('snappy', () => {
@@ -136,7 +127,7 @@ describe('snappy', () => {
   });
 
   it('never throws anything but RequestError on random and mutated input', () => {
-    const rand = rng(7);
+    const rand = xorshift32(7);
     const body = fixture('vmagent-1.79.5-write-526series.snappy.bin');
     for (let i = 0; i < 300; i++) {
       let input: Buffer;

@@ -23,6 +23,17 @@ export function floats(list: readonly bigint[]): Float64Array {
   return a;
 }
 
+/** xorshift32 in [0, 1): small and seedable (a seed of 0 counts as 1); varies generated inputs. */
+export function xorshift32(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
 /** Deterministic PRNG (mulberry32) in [0, 1), so a failure can be replayed. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
