@@ -5,6 +5,7 @@
 
 import { isUtf8 as validUtf8 } from 'node:buffer';
 import { RequestError } from '../errors.js';
+import { ByteRanges } from './byte-ranges.js';
 
 export interface SymbolTable {
   /** Starts a request over body; forgets the previous request's symbols. */
@@ -31,63 +32,40 @@ export interface SymbolTable {
 
 export function createSymbolTable(): SymbolTable {
   let body: Buffer = Buffer.alloc(0);
-  let n = 0;
-  let cap = 0;
-  let starts = new Uint32Array(0);
-  let ends = new Uint32Array(0);
+  // The arrays are given back after a huge symbol table (bounded by the body size anyway).
+  const ranges = new ByteRanges(256, 1 << 16);
   let texts: (string | undefined)[] = [];
-
-  function grow(): void {
-    const next = Math.max(256, cap * 2);
-    const s = new Uint32Array(next);
-    s.set(starts);
-    const e = new Uint32Array(next);
-    e.set(ends);
-    starts = s;
-    ends = e;
-    cap = next;
-  }
 
   function text(i: number): string {
     let t = texts[i];
     if (t === undefined) {
-      t = body.toString('utf8', starts[i]!, ends[i]!);
+      t = body.toString('utf8', ranges.starts[i]!, ranges.ends[i]!);
       texts[i] = t;
     }
     return t;
   }
 
   function describeRef(ref: number): string {
-    return ref < n ? text(ref) : `<symbol ${ref} out of range>`;
+    return ref < ranges.count ? text(ref) : `<symbol ${ref} out of range>`;
   }
 
   return {
     reset(b) {
       body = b;
-      n = 0;
+      ranges.clear();
       // A fresh array per request: the previous request's strings are not kept alive.
       texts = [];
-      // Giving back the arrays after a huge symbol table (bounded by the body size anyway).
-      if (cap > 1 << 16) {
-        cap = 0;
-        starts = new Uint32Array(0);
-        ends = new Uint32Array(0);
-      }
     },
-    add(start, end) {
-      if (n === cap) grow();
-      starts[n] = start;
-      ends[n] = end;
-      n++;
-    },
-    count: () => n,
-    starts: () => starts,
-    ends: () => ends,
+    add: (start, end) => ranges.push(start, end),
+    count: () => ranges.count,
+    starts: () => ranges.starts,
+    ends: () => ranges.ends,
     text,
-    isUtf8: (i) => validUtf8(body.subarray(starts[i]!, ends[i]!)),
+    isUtf8: (i) => validUtf8(body.subarray(ranges.starts[i]!, ranges.ends[i]!)),
     checkFirst(entries) {
+      const n = ranges.count;
       if (n === 0 && entries === 0) return;
-      if (n === 0 || ends[0]! !== starts[0]!) {
+      if (n === 0 || ranges.ends[0]! !== ranges.starts[0]!) {
         const found = n === 0 ? 'no symbols' : `symbols[0] = ${JSON.stringify(text(0).slice(0, 100))}`;
         throw new RequestError(
           400,

@@ -40,6 +40,7 @@ import {
   type NativeHistogram,
   type SeriesRef,
 } from '../model.js';
+import { ByteRanges } from './byte-ranges.js';
 import { decodeExemplar } from './exemplar-proto.js';
 import { createExtrasCollector } from './extras-collector.js';
 import { extrasLimits } from './extras-limits.js';
@@ -119,26 +120,10 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
   // Scratch reused across requests (decode is synchronous, hence never re-entered).
   const scratch = new SampleScratch();
   let refs = new Uint32Array(64);
-  let entryCap = 0;
-  let entryStarts = new Uint32Array(0);
-  let entryEnds = new Uint32Array(0);
+  // Where the request's TimeSeries entries are (pass 1), walked in pass 2.
+  const entryRanges = new ByteRanges(1024);
   // The 1.0 form of the current entry's labels.
   let labelBytes: Buffer = Buffer.alloc(1024);
-
-  function pushEntry(n: number, start: number, end: number): void {
-    if (n === entryCap) {
-      const next = Math.max(1024, entryCap * 2);
-      const s = new Uint32Array(next);
-      s.set(entryStarts);
-      const e = new Uint32Array(next);
-      e.set(entryEnds);
-      entryStarts = s;
-      entryEnds = e;
-      entryCap = next;
-    }
-    entryStarts[n] = start;
-    entryEnds[n] = end;
-  }
 
   function pushRef(n: number, value: number): void {
     if (n === refs.length) {
@@ -268,14 +253,14 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     symbols.reset(buf);
 
     // Pass 1: the symbols table and where the series are (fields may come in any order).
-    let entries = 0;
+    entryRanges.clear();
     while (c.pos < end) {
       const at = c.pos;
       const key = c.key(end);
       if (key === 0x22 || key === 0x2a) {
         const len = c.length(end);
         if (key === 0x22) symbols.add(c.pos, c.pos + len);
-        else pushEntry(entries++, c.pos, c.pos + len);
+        else entryRanges.push(c.pos, c.pos + len);
         c.pos += len;
       } else {
         const field = key >>> 3;
@@ -284,6 +269,7 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
         c.skip(key & 7, end, at);
       }
     }
+    const entries = entryRanges.count;
     symbols.checkFirst(entries);
     symStarts = symbols.starts();
     symEnds = symbols.ends();
@@ -302,8 +288,8 @@ export function createWriteV2Decoder(options: WriteV2DecoderOptions): WriteV2Dec
     const limits = extrasLimits(options);
 
     for (let k = 0; k < entries; k++) {
-      const entryStart = entryStarts[k]!;
-      const entryEnd = entryEnds[k]!;
+      const entryStart = entryRanges.starts[k]!;
+      const entryEnd = entryRanges.ends[k]!;
       c.pos = entryStart;
       const firstSample = samples;
       let nRefs = 0;
