@@ -16,7 +16,7 @@ import {
 } from '../../src/adapter.js';
 import { RejectionTally, encodeBatch, type CachedLine, type EncodedBody } from './encode-batch.js';
 import { classifyStatus } from './errors.js';
-import { createHttpClient, readBody, type HttpClient } from './http-client.js';
+import { createHttpClient, postQuery, readBody, type HttpClient } from './http-client.js';
 import { quoteIdent } from './influxql.js';
 import type { InfluxOptions } from './options.js';
 import { readSeries } from './read.js';
@@ -98,17 +98,8 @@ export function createInfluxAdapter(options: InfluxOptions, context: AdapterCont
       await ping(http, signal);
       const database = opt('database') ?? (options.api === 'v2' ? opt('bucket')! : 'prometheus');
       if (options.api === 'v1' && options.create_database) {
-        const body = new URLSearchParams({ q: `CREATE DATABASE ${quoteIdent(database)}` });
-        const res = await http.send(
-          {
-            method: 'POST',
-            path: '/query',
-            body: Buffer.from(body.toString()),
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          },
-          signal,
-          'CREATE DATABASE',
-        );
+        const params = new URLSearchParams({ q: `CREATE DATABASE ${quoteIdent(database)}` });
+        const res = await postQuery(http, params, signal, 'CREATE DATABASE');
         const text = await readBody(res);
         if (res.statusCode !== 200 || /"error"/.test(text)) {
           throw classifyStatus(

@@ -71,6 +71,25 @@ export function createHttpClient(
 }
 
 /** Reads a whole (small) response body as text, at most maxBytes. */
+/** POST /query with form parameters (InfluxQL statements: queries and CREATE DATABASE). */
+export function postQuery(
+  http: HttpClient,
+  params: URLSearchParams,
+  signal: AbortSignal,
+  what: string,
+): Promise<IncomingMessage> {
+  return http.send(
+    {
+      method: 'POST',
+      path: '/query',
+      body: Buffer.from(params.toString()),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    },
+    signal,
+    what,
+  );
+}
+
 export async function readBody(res: IncomingMessage, maxBytes = 1 << 20): Promise<string> {
   const parts: Buffer[] = [];
   let size = 0;

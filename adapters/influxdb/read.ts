@@ -13,7 +13,7 @@ import {
   type SeriesSamples,
 } from '../../src/adapter.js';
 import { classifyNetworkError, classifyStatus, errorText } from './errors.js';
-import { readBody, type HttpClient } from './http-client.js';
+import { postQuery, readBody, type HttpClient } from './http-client.js';
 import { selectStatement } from './influxql.js';
 import { NO_NAME_MEASUREMENT } from './line-protocol.js';
 import { SPECIAL_FIELD, setSpecial } from './special-values.js';
@@ -105,16 +105,7 @@ export async function* readSeries(
     chunked: 'true',
     chunk_size: String(ctx.chunkSize),
   });
-  const res = await ctx.http.send(
-    {
-      method: 'POST',
-      path: '/query',
-      body: Buffer.from(params.toString()),
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    },
-    signal,
-    'query',
-  );
+  const res = await postQuery(ctx.http, params, signal, 'query');
   const status = res.statusCode ?? 0;
   if (status !== 200) {
     const text = await readBody(res);
