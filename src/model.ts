@@ -222,11 +222,6 @@ export function bitsToNumber(bits: bigint): number {
 
 export const STALE_NAN_BITS = 0x7ff0000000000002n;
 
-/** Whether these float64 bits are Prometheus' staleness marker. */
-export function isStaleBits(bits: bigint): boolean {
-  return bits === STALE_NAN_BITS;
-}
-
 /** Bits of an ordinary (non-NaN) number; NaNs have no defined bits once they are a JS number. */
 export function numberBits(value: number): bigint {
   scratch[0] = value;

@@ -6,7 +6,6 @@
 
 import { RequestError } from '../errors.js';
 import {
-  bitsToNumber,
   MAX_SAFE_TIMESTAMP_MS,
   MIN_SAFE_TIMESTAMP_MS,
   type BucketSpan,
@@ -500,11 +499,6 @@ export function encodeHistogram(h: NativeHistogram, options: HistogramEncodeOpti
     out.uvarint(int64Out(h.startTimestampMs));
   }
   return out.take();
-}
-
-/** Total observations as a JS number (for SQL columns and logs; exact up to 2^53). */
-export function histogramCount(h: NativeHistogram): number {
-  return h.kind === 'int' ? Number(h.count) : bitsToNumber(h.countBits);
 }
 
 /** Decodes a whole buffer holding one Histogram message (e.g. as an adapter stored it). */
