@@ -51,15 +51,13 @@ interface OracleRequest {
   metadata: { type: number; metricFamilyName: string; help: string; unit: string }[];
 }
 
+/** protobufjs' toObject options of the oracles: numbers, defaults and empty arrays included. */
+export const ORACLE_OBJECT_OPTIONS = { longs: Number, enums: Number, defaults: true, arrays: true };
+
 /** protobufjs' reading of a body, grouped the way the decoder must group it. */
 export function oracle(body: Buffer): Expected {
   const T = promSchema().WriteRequest;
-  const o = T.toObject(T.decode(body), {
-    longs: Number,
-    enums: Number,
-    defaults: true,
-    arrays: true,
-  }) as OracleRequest;
+  const o = T.toObject(T.decode(body), ORACLE_OBJECT_OPTIONS) as OracleRequest;
   const byKey = new Map<string, ExpectedSeries>();
   const series: ExpectedSeries[] = [];
   let sampleCount = 0;

@@ -16,7 +16,15 @@ import {
   Symbolizer,
   type RawV2Series,
 } from '../support/encode-write-v2.js';
-import { assertAgrees, GO_NAN, plainLabels, rejects, STALE, type Expected } from './oracle.js';
+import {
+  assertAgrees,
+  GO_NAN,
+  ORACLE_OBJECT_OPTIONS,
+  plainLabels,
+  rejects,
+  STALE,
+  type Expected,
+} from './oracle.js';
 
 const newDecoder = (options: Partial<Parameters<typeof createWriteV2Decoder>[0]> = {}) =>
   createWriteV2Decoder({ maxCachedSeries: 10_000, ...options });
@@ -36,12 +44,7 @@ interface OracleV2 {
 /** protobufjs' reading of a 2.0 body, resolved and grouped the way the decoder must do it. */
 function oracleV2(body: Buffer): Expected {
   const T = writeV2Schema().Request;
-  const o = T.toObject(T.decode(body), {
-    longs: Number,
-    enums: Number,
-    defaults: true,
-    arrays: true,
-  }) as OracleV2;
+  const o = T.toObject(T.decode(body), ORACLE_OBJECT_OPTIONS) as OracleV2;
   const groups = new Map<string, { labels: Label[]; timestamps: number[]; values: number[] }>();
   const metadata = new Map<string, MetricMetadata>();
   let sampleCount = 0;
