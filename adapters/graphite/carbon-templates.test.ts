@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bitsOf, makeBatch, readAll, type SeriesSpec } from '../../test/contract/adapter-contract.js';
-import { prepareCarbon, type CarbonServer } from '../../test/harness/carbon.js';
-import { startGraphiteWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
+import type { CarbonServer } from '../../test/harness/carbon.js';
+import { startCarbonWithWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
 import { waitFor } from '../../test/harness/process.js';
 import { signal, startTestAdapter } from './test-support.js';
 
@@ -18,9 +18,7 @@ const NOW = Math.floor(Date.now() / 1000) - 600;
 let carbon: CarbonServer;
 let web: GraphiteWeb;
 before(async () => {
-  carbon = await prepareCarbon();
-  web = await startGraphiteWeb({ storageDir: carbon.storageDir, carbonlinkPort: carbon.cacheQueryPort });
-  await carbon.start(web.url);
+  ({ carbon, web } = await startCarbonWithWeb());
 });
 after(async () => {
   await carbon?.destroy();

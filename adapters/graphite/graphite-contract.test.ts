@@ -10,8 +10,8 @@
 
 import { after, before } from 'node:test';
 import { runAdapterContract } from '../../test/contract/adapter-contract.js';
-import { prepareCarbon, type CarbonServer } from '../../test/harness/carbon.js';
-import { startGraphiteWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
+import type { CarbonServer } from '../../test/harness/carbon.js';
+import { startCarbonWithWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
 import { sleep } from '../../test/harness/process.js';
 import { createTestAdapter } from './test-support.js';
 
@@ -19,13 +19,7 @@ const CLOCK = new Date(Date.UTC(2023, 10, 16, 6, 0, 0));
 let carbon: CarbonServer | undefined;
 let web: GraphiteWeb | undefined;
 before(async () => {
-  carbon = await prepareCarbon({ retentions: '1s:36h', clock: CLOCK });
-  web = await startGraphiteWeb({
-    storageDir: carbon.storageDir,
-    carbonlinkPort: carbon.cacheQueryPort,
-    clock: CLOCK,
-  });
-  await carbon.start(web.url);
+  ({ carbon, web } = await startCarbonWithWeb({ retentions: '1s:36h', clock: CLOCK }));
 });
 after(async () => {
   await carbon?.destroy();

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Adapter, Matcher, MatcherType } from '../../src/adapter.js';
 import { bitsOf, makeBatch, readAll } from '../../test/contract/adapter-contract.js';
-import { prepareCarbon, type CarbonServer } from '../../test/harness/carbon.js';
-import { startGraphiteWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
+import type { CarbonServer } from '../../test/harness/carbon.js';
+import { startCarbonWithWeb, type GraphiteWeb } from '../../test/harness/graphite-web.js';
 import { signal, startTestAdapter } from './test-support.js';
 
 const T = (Math.floor(Date.now() / 1000) - 300) * 1000;
@@ -16,9 +16,7 @@ const m = (type: MatcherType, name: string, value: string): Matcher => ({ type, 
 let carbon: CarbonServer;
 let web: GraphiteWeb;
 before(async () => {
-  carbon = await prepareCarbon();
-  web = await startGraphiteWeb({ storageDir: carbon.storageDir, carbonlinkPort: carbon.cacheQueryPort });
-  await carbon.start(web.url);
+  ({ carbon, web } = await startCarbonWithWeb());
 });
 after(async () => {
   await carbon?.destroy();

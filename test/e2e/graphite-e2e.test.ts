@@ -9,8 +9,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareCarbon, type CarbonServer } from '../harness/carbon.js';
-import { startGraphiteWeb, type GraphiteWeb } from '../harness/graphite-web.js';
+import type { CarbonServer } from '../harness/carbon.js';
+import { startCarbonWithWeb, type GraphiteWeb } from '../harness/graphite-web.js';
 import { waitFor } from '../harness/process.js';
 import {
   SPECIAL_LABEL_VALUE,
@@ -47,9 +47,7 @@ describe('real Prometheus → promgate → carbon + graphite-web → remote_read
 
   before(
     async () => {
-      carbon = await prepareCarbon();
-      web = await startGraphiteWeb({ storageDir: carbon.storageDir, carbonlinkPort: carbon.cacheQueryPort });
-      await carbon.start(web.url);
+      ({ carbon, web } = await startCarbonWithWeb());
       storage = await startPromgateStorage([
         {
           name: 'graphite',

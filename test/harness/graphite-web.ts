@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { fakeClockEnv } from './carbon.js';
+import { fakeClockEnv, prepareCarbon, type CarbonOptions, type CarbonServer } from './carbon.js';
 import { ensureBinary } from './packages.js';
 import { freePort, startDaemon, stopPid, tempDir, waitFor, type Daemon } from './process.js';
 
@@ -106,6 +106,30 @@ export async function startGraphiteWeb(options: GraphiteWebOptions): Promise<Gra
     if (daemon) await stopPid(daemon.pid, 'SIGKILL', 5_000);
     dir.remove();
     process.removeListener('exit', onExit);
+    throw err;
+  }
+}
+
+/**
+ * carbon-cache with a graphite-web reading its whisper files and cache, in the order the tag DB
+ * needs (graphite-web up before carbon creates a series), on one clock. Stop both with destroy().
+ */
+export async function startCarbonWithWeb(
+  options: CarbonOptions = {},
+): Promise<{ carbon: CarbonServer; web: GraphiteWeb }> {
+  const carbon = await prepareCarbon(options);
+  let web: GraphiteWeb | undefined;
+  try {
+    web = await startGraphiteWeb({
+      storageDir: carbon.storageDir,
+      carbonlinkPort: carbon.cacheQueryPort,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    await carbon.start(web.url);
+    return { carbon, web };
+  } catch (err) {
+    await web?.destroy();
+    await carbon.destroy();
     throw err;
   }
 }
